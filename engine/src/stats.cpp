@@ -1,0 +1,579 @@
+#include "amorce/stats.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace amorce {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// numpy's _lerp: the two-sided form keeps the result inside [a, b] and exact at t = 0, 1.
+double lerp(double a, double b, double t) {
+  const double d = b - a;
+  return t >= 0.5 ? b - d * (1.0 - t) : a + d * t;
+}
+
+/// numpy's type-7 virtual index, written the way numpy computes it (n*q + (1 - q) - 1) so
+/// results match numpy bit for bit rather than to the last ulp.
+double virtual_index(std::uint64_t n, double p) {
+  return static_cast<double>(n) * p + (1.0 - p) - 1.0;
+}
+
+void check_probability(double p) {
+  if (!(p >= 0.0 && p <= 1.0)) {
+    throw std::invalid_argument("quantile: probability " + std::to_string(p) +
+                                " is outside [0, 1]");
+  }
+}
+
+// Order-preserving map double -> uint64 (negative numbers: all bits flipped; positive:
+// sign bit set), so an unsigned radix sort sorts doubles. NaN never reaches it.
+std::uint64_t radix_key(double d) {
+  std::uint64_t u;
+  std::memcpy(&u, &d, sizeof u);
+  return (u >> 63) != 0 ? ~u : (u | 0x8000000000000000ULL);
+}
+
+double radix_value(std::uint64_t k) {
+  const std::uint64_t u = (k >> 63) != 0 ? (k & 0x7fffffffffffffffULL) : ~k;
+  double d;
+  std::memcpy(&d, &u, sizeof d);
+  return d;
+}
+
+/// LSD radix sort (8 passes of 8 bits, passes with a single populated bucket skipped).
+/// Level-0 compaction sorts ~k random doubles per k values added: radix sort costs a few
+/// ns per value where std::sort (branch mispredictions) costs ~4 ns per value per log2 k.
+void sort_values(std::vector<double>& v) {
+  const std::size_t n = v.size();
+  if (n < 256) {
+    std::sort(v.begin(), v.end());
+    return;
+  }
+  std::vector<std::uint64_t> a(n);
+  std::vector<std::uint64_t> b(n);
+  std::array<std::array<std::uint32_t, 256>, 8> hist{};
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t key = radix_key(v[i]);
+    a[i] = key;
+    for (int d = 0; d < 8; ++d) ++hist[d][(key >> (8 * d)) & 0xff];
+  }
+  for (int d = 0; d < 8; ++d) {
+    auto& h = hist[d];
+    if (h[(a[0] >> (8 * d)) & 0xff] == n) continue;  // all keys share this digit
+    std::uint32_t sum = 0;
+    for (auto& c : h) {
+      const std::uint32_t c0 = c;
+      c = sum;
+      sum += c0;
+    }
+    for (std::size_t i = 0; i < n; ++i) b[h[(a[i] >> (8 * d)) & 0xff]++] = a[i];
+    a.swap(b);
+  }
+  for (std::size_t i = 0; i < n; ++i) v[i] = radix_value(a[i]);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- Moments
+
+void Moments::add(double x) {
+  if (std::isnan(x)) {
+    ++nan_;
+    return;
+  }
+  ++n_;
+  const double delta = x - mean_;
+  mean_ += delta / static_cast<double>(n_);
+  m2_ += delta * (x - mean_);
+  min_ = std::min(min_, x);
+  max_ = std::max(max_, x);
+}
+
+void Moments::add(const double* x, std::size_t n) {
+  Moments block;
+  double sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = x[i];
+    if (std::isnan(v)) {
+      ++block.nan_;
+      continue;
+    }
+    ++block.n_;
+    sum += v;
+    block.min_ = std::min(block.min_, v);
+    block.max_ = std::max(block.max_, v);
+  }
+  if (block.n_ > 0) {
+    const double cnt = static_cast<double>(block.n_);
+    const double mean = sum / cnt;
+    // Corrected two-pass: the sum of deviations term removes the rounding error of `mean`.
+    double ss = 0.0;
+    double sd = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = x[i];
+      if (std::isnan(v)) continue;
+      const double d = v - mean;
+      ss += d * d;
+      sd += d;
+    }
+    block.mean_ = mean + sd / cnt;
+    block.m2_ = std::max(0.0, ss - sd * sd / cnt);
+  }
+  merge(block);
+}
+
+void Moments::merge(const Moments& other) {
+  nan_ += other.nan_;
+  if (other.n_ == 0) return;
+  if (n_ == 0) {
+    const std::uint64_t nan = nan_;
+    *this = other;
+    nan_ = nan;
+    return;
+  }
+  // Chan, Golub & LeVeque pairwise update.
+  const double na = static_cast<double>(n_);
+  const double nb = static_cast<double>(other.n_);
+  const double nt = na + nb;
+  const double delta = other.mean_ - mean_;
+  mean_ += delta * (nb / nt);
+  m2_ += other.m2_ + delta * delta * (na * nb / nt);
+  n_ += other.n_;
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
+}
+
+double Moments::mean() const { return n_ == 0 ? kNaN : mean_; }
+double Moments::variance() const {
+  return n_ < 2 ? kNaN : m2_ / static_cast<double>(n_ - 1);
+}
+double Moments::sd() const { return std::sqrt(variance()); }
+double Moments::min() const { return n_ == 0 ? kNaN : min_; }
+double Moments::max() const { return n_ == 0 ? kNaN : max_; }
+
+// ---------------------------------------------------------------- quantile_sorted
+
+double quantile_sorted(const double* sorted, std::size_t n, double p) {
+  check_probability(p);
+  if (n == 0) return kNaN;
+  const double h = virtual_index(n, p);
+  if (h >= static_cast<double>(n - 1)) return sorted[n - 1];
+  if (h <= 0.0) return sorted[0];
+  const double lo = std::floor(h);
+  const auto i = static_cast<std::size_t>(lo);
+  return lerp(sorted[i], sorted[i + 1], h - lo);
+}
+
+// ---------------------------------------------------------------- QuantileSketch
+
+QuantileSketch::QuantileSketch(std::size_t k) : k_(k) {
+  if (k < 2) throw std::invalid_argument("QuantileSketch: k must be >= 2");
+  levels_.emplace_back();
+  levels_[0].reserve(k_ + 1);
+  next_offset_.push_back(0);
+}
+
+void QuantileSketch::add(double x) {
+  if (std::isnan(x)) {
+    ++nan_;
+    return;
+  }
+  ++n_;
+  min_ = std::min(min_, x);
+  max_ = std::max(max_, x);
+  levels_[0].push_back(x);
+  if (levels_[0].size() > k_) compress();
+}
+
+void QuantileSketch::add(const double* x, std::size_t n) {
+  std::size_t i = 0;
+  while (i < n) {
+    auto& buf = levels_[0];
+    const std::size_t room = k_ + 1 - buf.size();  // buf.size() <= k_ between calls
+    const std::size_t end = std::min(n, i + room);
+    double lo = min_;
+    double hi = max_;
+    for (; i < end; ++i) {
+      const double v = x[i];
+      if (std::isnan(v)) {
+        ++nan_;
+        continue;
+      }
+      buf.push_back(v);
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+      ++n_;
+    }
+    min_ = lo;
+    max_ = hi;
+    if (buf.size() > k_) compress();
+  }
+}
+
+void QuantileSketch::push_sorted(std::size_t level, const double* first, std::size_t n) {
+  if (n == 0) return;
+  while (levels_.size() <= level) {
+    levels_.emplace_back();
+    levels_.back().reserve(k_ + 1);
+    next_offset_.push_back(0);
+  }
+  auto& buf = levels_[level];
+  const auto mid = static_cast<std::ptrdiff_t>(buf.size());
+  buf.insert(buf.end(), first, first + n);
+  if (mid > 0) std::inplace_merge(buf.begin(), buf.begin() + mid, buf.end());
+}
+
+void QuantileSketch::compact(std::size_t level) {
+  std::vector<double>& buf = levels_[level];
+  if (level == 0) sort_values(buf);
+  const std::size_t m = buf.size();
+  const std::size_t even = m & ~static_cast<std::size_t>(1);
+  if (even == 0) return;
+  // Alternate which half survives so that repeated compactions do not all round ranks
+  // the same way; deterministic, so the output depends only on the call sequence.
+  const std::size_t offset = next_offset_[level];
+  next_offset_[level] ^= 1;
+  std::vector<double> up;
+  up.reserve(even / 2);
+  for (std::size_t i = offset; i < even; i += 2) up.push_back(buf[i]);
+  // An odd leftover (the largest item) stays at this level with its weight: no error.
+  if (m != even) {
+    buf[0] = buf[m - 1];
+    buf.resize(1);
+  } else {
+    buf.clear();
+  }
+  error_weight_ += std::uint64_t{1} << level;
+  push_sorted(level + 1, up.data(), up.size());  // may reallocate levels_: `buf` is dead
+}
+
+void QuantileSketch::compress() {
+  // A level compacts when it holds more than k items (so the sketch is exact while
+  // count() <= k). Compacting level h only grows level h+1: one upward sweep suffices.
+  for (std::size_t h = 0; h < levels_.size(); ++h) {
+    if (levels_[h].size() > k_) compact(h);
+  }
+}
+
+void QuantileSketch::merge(const QuantileSketch& other_in) {
+  if (&other_in == this) {
+    const QuantileSketch copy = other_in;
+    merge(copy);
+    return;
+  }
+  const QuantileSketch& other = other_in;
+  if (other.n_ == 0) {
+    nan_ += other.nan_;
+    return;
+  }
+  // Higher levels: sorted runs of the same weight merge linearly.
+  for (std::size_t h = 1; h < other.levels_.size(); ++h) {
+    push_sorted(h, other.levels_[h].data(), other.levels_[h].size());
+  }
+  // Level 0: fed like add() (compacting each time the buffer fills), so merging a block
+  // sketch that never compacted gives the same state as adding its values directly.
+  const std::vector<double>& src = other.levels_[0];
+  std::size_t i = 0;
+  while (i < src.size()) {
+    auto& buf = levels_[0];
+    const std::size_t room = k_ + 1 - buf.size();
+    const std::size_t take = std::min(room, src.size() - i);
+    buf.insert(buf.end(), src.begin() + static_cast<std::ptrdiff_t>(i),
+               src.begin() + static_cast<std::ptrdiff_t>(i + take));
+    i += take;
+    if (buf.size() > k_) compress();
+  }
+  n_ += other.n_;
+  nan_ += other.nan_;
+  error_weight_ += other.error_weight_;
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
+  compress();
+}
+
+void QuantileSketch::sorted_items(std::vector<double>& values,
+                                  std::vector<std::uint64_t>& cum) const {
+  std::vector<std::pair<double, std::uint64_t>> items;
+  std::size_t total = 0;
+  for (const auto& l : levels_) total += l.size();
+  items.reserve(total);
+  for (std::size_t h = 0; h < levels_.size(); ++h) {
+    const std::uint64_t w = std::uint64_t{1} << h;
+    for (double v : levels_[h]) items.emplace_back(v, w);
+  }
+  std::sort(items.begin(), items.end());
+  values.resize(items.size());
+  cum.resize(items.size());
+  std::uint64_t c = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    values[i] = items[i].first;
+    c += items[i].second;
+    cum[i] = c;
+  }
+}
+
+double QuantileSketch::query(const std::vector<double>& values,
+                             const std::vector<std::uint64_t>& cum, double p) const {
+  check_probability(p);
+  if (n_ == 0) return kNaN;
+  if (p == 0.0) return min_;
+  if (p == 1.0) return max_;
+  // Type 7 on the multiset where each retained item of weight w stands for w copies:
+  // identical to quantile_sorted while nothing was compacted (all weights 1).
+  const double h = virtual_index(n_, p);
+  if (h >= static_cast<double>(n_ - 1)) return max_;
+  if (h <= 0.0) return min_;
+  const double lo = std::floor(h);
+  const auto j = static_cast<std::uint64_t>(lo);
+  // Expanded order statistic j (0-based) is the first item with cumulative weight > j.
+  const auto at = [&](std::uint64_t r) {
+    auto it = std::upper_bound(cum.begin(), cum.end(), r);
+    if (it == cum.end()) --it;
+    return values[static_cast<std::size_t>(it - cum.begin())];
+  };
+  return lerp(at(j), at(j + 1), h - lo);
+}
+
+double QuantileSketch::quantile(double p) const {
+  std::vector<double> values;
+  std::vector<std::uint64_t> cum;
+  sorted_items(values, cum);
+  return query(values, cum, p);
+}
+
+std::vector<double> QuantileSketch::quantiles(const std::vector<double>& ps) const {
+  std::vector<double> values;
+  std::vector<std::uint64_t> cum;
+  sorted_items(values, cum);
+  std::vector<double> out;
+  out.reserve(ps.size());
+  for (double p : ps) out.push_back(query(values, cum, p));
+  return out;
+}
+
+double QuantileSketch::rank_error_bound() const {
+  if (n_ == 0) return 0.0;
+  return (static_cast<double>(error_weight_) + 1.0) / static_cast<double>(n_);
+}
+
+std::size_t QuantileSketch::memory_bytes() const {
+  std::size_t bytes = sizeof(*this) + levels_.capacity() * sizeof(std::vector<double>) +
+                      next_offset_.capacity();
+  for (const auto& l : levels_) bytes += l.capacity() * sizeof(double);
+  return bytes;
+}
+
+// ---------------------------------------------------------------- Histogram
+
+namespace {
+
+/// Smallest width m * 10^e >= raw with m in {1, 2, 2.5, 5}; returns (m, e).
+std::pair<double, int> nice_width(double raw) {
+  int e = static_cast<int>(std::floor(std::log10(raw)));
+  for (int attempt = 0; attempt < 3; ++attempt, ++e) {
+    const double base = std::pow(10.0, e);
+    for (double m : {1.0, 2.0, 2.5, 5.0}) {
+      if (m * base >= raw) return {m, e};
+    }
+  }
+  return {1.0, e};
+}
+
+/// idx * m * 10^e, dividing by 10^-e for negative e so decimal edges come out exact-ish
+/// (0.1 * 3 != 0.3, but 3 / 10 == 0.3).
+double nice_edge(double idx, double m, int e) {
+  return e >= 0 ? idx * m * std::pow(10.0, e) : idx * m / std::pow(10.0, -e);
+}
+
+}  // namespace
+
+Histogram make_histogram(const double* x, std::size_t n, int target_bins) {
+  if (target_bins < 1) throw std::invalid_argument("make_histogram: target_bins must be >= 1");
+  Histogram hist;
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -std::numeric_limits<double>::infinity();
+  std::uint64_t finite = 0;
+  std::uint64_t infinite = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = x[i];
+    if (std::isnan(v)) {
+      ++hist.nan_count;
+    } else if (std::isinf(v)) {
+      ++infinite;
+    } else {
+      ++finite;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  }
+  if (finite == 0) {
+    hist.nan_count += infinite;  // nothing to place the infinities against
+    return hist;
+  }
+  const double span = hi - lo;
+  const double raw = span > 0.0 ? span / target_bins
+                                : std::max(std::abs(lo), 1.0) / target_bins;
+  const auto [m, e] = nice_width(raw);
+  const double width = nice_edge(1.0, m, e);
+  double first = std::floor(lo / width);
+  while (nice_edge(first, m, e) > lo) first -= 1.0;
+  std::size_t bins = 1;
+  while (nice_edge(first + static_cast<double>(bins), m, e) < hi) ++bins;
+  hist.edges.resize(bins + 1);
+  for (std::size_t i = 0; i <= bins; ++i) hist.edges[i] = nice_edge(first + static_cast<double>(i), m, e);
+  hist.counts.assign(bins, 0);
+  const double e0 = hist.edges.front();
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = x[i];
+    if (std::isnan(v)) continue;
+    std::size_t b;
+    if (v == -std::numeric_limits<double>::infinity()) {
+      b = 0;
+    } else if (v == std::numeric_limits<double>::infinity()) {
+      b = bins - 1;
+    } else {
+      const double f = std::floor((v - e0) / width);
+      b = f <= 0.0 ? 0 : std::min(bins - 1, static_cast<std::size_t>(f));
+      // The division may round across an edge: settle against the stored edges.
+      while (b > 0 && v < hist.edges[b]) --b;
+      while (b + 1 < bins && v >= hist.edges[b + 1]) ++b;
+    }
+    ++hist.counts[b];
+  }
+  return hist;
+}
+
+// ---------------------------------------------------------------- summaries
+
+ScalarSummary summarize(const double* x, std::size_t n, const std::vector<double>& percentiles) {
+  for (double q : percentiles) {
+    if (!(q > 0.0 && q < 100.0)) {
+      throw std::invalid_argument("summarize: percentile " + std::to_string(q) +
+                                  " is outside (0, 100)");
+    }
+  }
+  ScalarSummary s;
+  s.n = n;
+  Moments mom;
+  mom.add(x, n);
+  s.missing = mom.nan_count();
+  s.mean = mom.mean();
+  s.sd = mom.sd();
+  s.min = mom.min();
+  s.max = mom.max();
+  std::vector<double> v;
+  v.reserve(mom.count());
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isnan(x[i])) v.push_back(x[i]);
+  }
+  std::sort(v.begin(), v.end());
+  s.quantiles.reserve(percentiles.size());
+  for (double q : percentiles) s.quantiles.push_back(quantile_sorted(v.data(), v.size(), q / 100.0));
+  return s;
+}
+
+Probability estimate_probability(std::uint64_t hits, std::uint64_t n) {
+  if (hits > n) {
+    throw std::invalid_argument("estimate_probability: hits (" + std::to_string(hits) +
+                                ") > n (" + std::to_string(n) + ")");
+  }
+  Probability r;
+  r.n = n;
+  if (n == 0) return r;
+  const double nn = static_cast<double>(n);
+  r.p = static_cast<double>(hits) / nn;
+  r.se = std::sqrt(r.p * (1.0 - r.p) / nn);
+  return r;
+}
+
+// ---------------------------------------------------------------- SeriesBands
+
+SeriesBands::SeriesBands(int months, std::size_t k) {
+  if (months < 0) throw std::invalid_argument("SeriesBands: months must be >= 0");
+  moments_.resize(static_cast<std::size_t>(months));
+  sketches_.assign(static_cast<std::size_t>(months), QuantileSketch(k));
+}
+
+void SeriesBands::add_block(const double* month_major, int months, std::size_t n_paths) {
+  if (months != this->months()) {
+    throw std::invalid_argument("SeriesBands::add_block: block has " + std::to_string(months) +
+                                " months, bands have " + std::to_string(this->months()));
+  }
+  for (std::size_t m = 0; m < moments_.size(); ++m) {
+    const double* row = month_major + m * n_paths;
+    moments_[m].add(row, n_paths);
+    sketches_[m].add(row, n_paths);
+  }
+}
+
+void SeriesBands::merge(const SeriesBands& other) {
+  if (other.months() != months()) {
+    throw std::invalid_argument("SeriesBands::merge: month counts differ (" +
+                                std::to_string(other.months()) + " vs " +
+                                std::to_string(months()) + ")");
+  }
+  for (std::size_t m = 0; m < moments_.size(); ++m) {
+    moments_[m].merge(other.moments_[m]);
+    sketches_[m].merge(other.sketches_[m]);
+  }
+}
+
+std::uint64_t SeriesBands::count() const {
+  return sketches_.empty() ? 0 : sketches_[0].count() + sketches_[0].nan_count();
+}
+
+std::vector<double> SeriesBands::mean() const {
+  std::vector<double> out;
+  out.reserve(moments_.size());
+  for (const auto& m : moments_) out.push_back(m.mean());
+  return out;
+}
+
+std::vector<double> SeriesBands::sd() const {
+  std::vector<double> out;
+  out.reserve(moments_.size());
+  for (const auto& m : moments_) out.push_back(m.sd());
+  return out;
+}
+
+std::vector<std::vector<double>> SeriesBands::quantiles(
+    const std::vector<double>& percentiles) const {
+  std::vector<double> ps;
+  ps.reserve(percentiles.size());
+  for (double q : percentiles) {
+    if (!(q > 0.0 && q < 100.0)) {
+      throw std::invalid_argument("SeriesBands::quantiles: percentile " + std::to_string(q) +
+                                  " is outside (0, 100)");
+    }
+    ps.push_back(q / 100.0);
+  }
+  std::vector<std::vector<double>> out(ps.size(), std::vector<double>(sketches_.size()));
+  for (std::size_t m = 0; m < sketches_.size(); ++m) {
+    const std::vector<double> q = sketches_[m].quantiles(ps);
+    for (std::size_t i = 0; i < ps.size(); ++i) out[i][m] = q[i];
+  }
+  return out;
+}
+
+double SeriesBands::rank_error_bound() const {
+  double b = 0.0;
+  for (const auto& s : sketches_) b = std::max(b, s.rank_error_bound());
+  return b;
+}
+
+std::size_t SeriesBands::memory_bytes() const {
+  std::size_t bytes = sizeof(*this) + moments_.capacity() * sizeof(Moments) +
+                      (sketches_.capacity() - sketches_.size()) * sizeof(QuantileSketch);
+  for (const auto& s : sketches_) bytes += s.memory_bytes();
+  return bytes;
+}
+
+}  // namespace amorce
