@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -48,9 +49,11 @@ double radix_value(std::uint64_t k) {
   return d;
 }
 
-/// LSD radix sort (8 passes of 8 bits, passes with a single populated bucket skipped).
-/// Level-0 compaction sorts ~k random doubles per k values added: radix sort costs a few
-/// ns per value where std::sort (branch mispredictions) costs ~4 ns per value per log2 k.
+/// Sorts doubles for level-0 compaction (~k random values per k values added).
+/// std::sort costs ~4 ns per value per log2(k) (branch mispredictions); instead: LSD radix
+/// sort on the 32 highest *varying* key bits (4 passes of 8 bits, constant digits
+/// skipped), then std::sort on any run whose 32 bits tie (rare; keeps narrow or
+/// adversarial data correct and bounded by std::sort's cost).
 void sort_values(std::vector<double>& v) {
   const std::size_t n = v.size();
   if (n < 256) {
@@ -58,24 +61,44 @@ void sort_values(std::vector<double>& v) {
     return;
   }
   std::vector<std::uint64_t> a(n);
-  std::vector<std::uint64_t> b(n);
-  std::array<std::array<std::uint32_t, 256>, 8> hist{};
+  std::uint64_t diff = 0;
+  const std::uint64_t k0 = radix_key(v[0]);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t key = radix_key(v[i]);
-    a[i] = key;
-    for (int d = 0; d < 8; ++d) ++hist[d][(key >> (8 * d)) & 0xff];
+    a[i] = radix_key(v[i]);
+    diff |= a[i] ^ k0;
   }
-  for (int d = 0; d < 8; ++d) {
+  if (diff == 0) return;  // all equal
+  const int top = 63 - std::countl_zero(diff);
+  const int shift = std::max(0, top + 1 - 32);
+  std::array<std::array<std::uint32_t, 256>, 4> hist{};
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t key = a[i] >> shift;
+    for (int d = 0; d < 4; ++d) ++hist[d][(key >> (8 * d)) & 0xff];
+  }
+  std::vector<std::uint64_t> b(n);
+  for (int d = 0; d < 4; ++d) {
+    const int bit = shift + 8 * d;
     auto& h = hist[d];
-    if (h[(a[0] >> (8 * d)) & 0xff] == n) continue;  // all keys share this digit
+    if (h[(a[0] >> bit) & 0xff] == n) continue;  // all keys share this digit
     std::uint32_t sum = 0;
     for (auto& c : h) {
       const std::uint32_t c0 = c;
       c = sum;
       sum += c0;
     }
-    for (std::size_t i = 0; i < n; ++i) b[h[(a[i] >> (8 * d)) & 0xff]++] = a[i];
+    for (std::size_t i = 0; i < n; ++i) b[h[(a[i] >> bit) & 0xff]++] = a[i];
     a.swap(b);
+  }
+  if (shift > 0) {
+    // Keys equal on the sorted bits form runs; order each run by the full key.
+    std::size_t i = 0;
+    while (i < n) {
+      std::size_t j = i + 1;
+      const std::uint64_t hi = a[i] >> shift;
+      while (j < n && (a[j] >> shift) == hi) ++j;
+      if (j - i > 1) std::sort(a.begin() + static_cast<std::ptrdiff_t>(i), a.begin() + static_cast<std::ptrdiff_t>(j));
+      i = j;
+    }
   }
   for (std::size_t i = 0; i < n; ++i) v[i] = radix_value(a[i]);
 }
@@ -226,9 +249,29 @@ void QuantileSketch::push_sorted(std::size_t level, const double* first, std::si
     next_offset_.push_back(0);
   }
   auto& buf = levels_[level];
-  const auto mid = static_cast<std::ptrdiff_t>(buf.size());
-  buf.insert(buf.end(), first, first + n);
-  if (mid > 0) std::inplace_merge(buf.begin(), buf.begin() + mid, buf.end());
+  if (buf.empty()) {
+    buf.assign(first, first + n);
+    return;
+  }
+  // Branchless two-way merge (a select instead of an unpredictable branch per element):
+  // about 3x faster than std::inplace_merge on random data. Ties take the resident item
+  // first, so the result is a deterministic function of the two inputs.
+  std::vector<double> out(buf.size() + n);
+  out.reserve(std::max(out.size(), k_ + 1));
+  const double* a = buf.data();
+  const double* const a_end = a + buf.size();
+  const double* b = first;
+  const double* const b_end = first + n;
+  double* o = out.data();
+  while (a != a_end && b != b_end) {
+    const bool take_b = *b < *a;
+    *o++ = take_b ? *b : *a;
+    b += take_b;
+    a += !take_b;
+  }
+  o = std::copy(a, a_end, o);
+  std::copy(b, b_end, o);
+  buf.swap(out);
 }
 
 void QuantileSketch::compact(std::size_t level) {
