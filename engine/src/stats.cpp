@@ -245,7 +245,6 @@ void QuantileSketch::push_sorted(std::size_t level, const double* first, std::si
   if (n == 0) return;
   while (levels_.size() <= level) {
     levels_.emplace_back();
-    levels_.back().reserve(k_ + 1);
     next_offset_.push_back(0);
   }
   auto& buf = levels_[level];
@@ -256,8 +255,7 @@ void QuantileSketch::push_sorted(std::size_t level, const double* first, std::si
   // Branchless two-way merge (a select instead of an unpredictable branch per element):
   // about 3x faster than std::inplace_merge on random data. Ties take the resident item
   // first, so the result is a deterministic function of the two inputs.
-  std::vector<double> out(buf.size() + n);
-  out.reserve(std::max(out.size(), k_ + 1));
+  std::vector<double> out(buf.size() + n);  // exact size: levels >= 1 hold no slack
   const double* a = buf.data();
   const double* const a_end = a + buf.size();
   const double* b = first;
@@ -462,7 +460,8 @@ Histogram make_histogram(const double* x, std::size_t n, int target_bins) {
     return hist;
   }
   const double span = hi - lo;
-  const double raw = span > 0.0 ? span / target_bins
+  // hi/t - lo/t rather than (hi - lo)/t: no overflow for data near +-DBL_MAX.
+  const double raw = span > 0.0 ? hi / target_bins - lo / target_bins
                                 : std::max(std::abs(lo), 1.0) / target_bins;
   const auto [m, e] = nice_width(raw);
   const double width = nice_edge(1.0, m, e);
