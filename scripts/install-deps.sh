@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages amorce needs to build and test, only when missing.
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build libyaml-cpp-dev libcli11-dev libfmt-dev libeigen3-dev
-      libboost-dev libboost-math-dev librandom123-dev libgtest-dev libgmock-dev libbenchmark-dev
+      libboost-dev libboost-math-dev librandom123-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
       python3-dev pybind11-dev python3-numpy python3-pytest python3-scipy)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -2,16 +2,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fmt/format.h>
 
 namespace amorce {
 
 std::string format_pos(const SourcePos& pos) {
-  std::string s = pos.file.empty() ? std::string("<scenario>") : pos.file;
-  if (pos.line > 0) {
-    s += ":" + std::to_string(pos.line);
-    if (pos.column > 0) s += ":" + std::to_string(pos.column);
-  }
-  return s + ": ";
+  const std::string file = pos.file.empty() ? std::string("<scenario>") : pos.file;
+  if (pos.line <= 0) return fmt::format("{}: ", file);
+  if (pos.column <= 0) return fmt::format("{}:{}: ", file, pos.line);
+  return fmt::format("{}:{}:{}: ", file, pos.line, pos.column);
 }
 
 static std::string join(const std::vector<Diagnostic>& d) {

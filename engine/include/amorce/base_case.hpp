@@ -1,0 +1,41 @@
+#pragma once
+/// The deterministic base case (every input at its base value) and its statements as a
+/// French *prévisionnel* reads: compte de résultat, plan de financement, bilan, cash plan.
+#include <iosfwd>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "amorce/plan.hpp"
+#include "amorce/results.hpp"
+
+namespace amorce {
+
+struct BaseCase {
+  const Plan* plan = nullptr;
+  BlockState state;
+  Ledger ledger;
+  PathResults results;
+  std::vector<FiscalYear> years;
+};
+
+/// Simulates one path with every input at its base value.
+BaseCase run_base_case(const Plan& plan);
+
+/// Year-end balance sheet, *fonds de roulement* and *BFR* of fiscal year y (path 0).
+nlohmann::json balance_sheet_json(const BaseCase& bc, int y);
+
+/// The full base case: months, every monthly line and series, years (P&L, balance sheet,
+/// financing plan, figures), indicators and checks. Schema in docs/json-schema.md.
+nlohmann::json base_case_json(const BaseCase& bc);
+
+/// Aligned terminal tables with French labels and the English key.
+void print_base_case(std::ostream& os, const BaseCase& bc);
+
+/// Monthly lines as CSV (one row per month).
+void write_base_case_csv(std::ostream& os, const BaseCase& bc);
+
+/// 12 345 (French thousands separator, no decimals); "-" for NaN.
+std::string format_euros(double v);
+
+}  // namespace amorce

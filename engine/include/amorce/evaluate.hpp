@@ -1,0 +1,48 @@
+#pragma once
+/// Runs a Plan's programs over a block of paths. One dispatch per operation per
+/// block-month; each operation is a tight loop over the block's paths.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "amorce/plan.hpp"
+
+namespace amorce {
+
+/// Working memory of one block: slot values for the current month and the recorded history.
+struct BlockState {
+  const Plan* plan = nullptr;
+  std::size_t n = 0;             ///< paths in the block
+  std::uint64_t first_path = 0;  ///< global index of the block's first path
+  std::uint64_t seed = 0;
+  bool base_case = false;        ///< every input at its base value
+  const double* uniforms = nullptr;  ///< per-path uniforms, rows = plan.uniform_keys (row-major, n per row)
+  int month = 0;
+  std::vector<double> slots;    ///< n_slots x n
+  std::vector<double> history;  ///< hist x horizon x n
+
+  double* slot(int s) { return slots.data() + static_cast<std::size_t>(s) * n; }
+  const double* slot(int s) const { return slots.data() + static_cast<std::size_t>(s) * n; }
+  /// Recorded value of history entry h at month m, for all paths of the block.
+  const double* hist(int h, int m) const {
+    return history.data() + (static_cast<std::size_t>(h) * plan->horizon + m) * n;
+  }
+};
+
+/// Allocates and zeroes a block's state.
+void init_block(BlockState& st, const Plan& plan, std::size_t n, std::uint64_t first_path,
+                std::uint64_t seed, bool base_case, const double* uniforms);
+
+/// Constants, inputs and per-path fields (once per block).
+void run_static(BlockState& st);
+
+/// Every series and item at month m, then records the history of month m.
+void run_month(BlockState& st, int m);
+
+/// Instructions [begin, end) of `prog` at the current month.
+void run_program(BlockState& st, const std::vector<Instr>& prog, std::size_t begin, std::size_t end);
+
+/// "2027-05" for month m of the plan.
+std::string month_label(const Plan& plan, int m);
+
+}  // namespace amorce

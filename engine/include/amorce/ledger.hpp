@@ -1,0 +1,60 @@
+#pragma once
+/// The monthly accounts of a block of paths: P&L lines, cash flows by category and the
+/// balance-sheet stocks, all [line][month][path]. Computed from a Plan's evaluated history.
+#include <string>
+#include <vector>
+
+#include "amorce/evaluate.hpp"
+
+namespace amorce {
+
+/// Every monthly line the ledger keeps. Names (line_name) are the stable JSON keys.
+enum class Line : int {
+  // compte de résultat
+  revenue, subsidies_operating, subsidies_job, subsidies, costs, variable_costs, staff_wages,
+  staff_charges, staff, payroll_tax, ebitda, depreciation, grant_release, operating_result,
+  interest, corporate_tax, net_result, caf, in_kind,
+  // cash plan
+  cash_revenue, cash_subsidies, cash_investment_grants, cash_equity, cash_loans, cash_suppliers,
+  cash_wages, cash_social_charges, cash_investments, cash_interest, cash_principal, cash_vat,
+  cash_payroll_tax, cash_corporate_tax, cash_in, cash_out, cash,
+  // other flows
+  investments, vat_collected, vat_deductible, investment_grants_awarded,
+  // balance-sheet stocks at the end of each month
+  fixed_assets, receivables_customers, receivables_subsidies, receivables_investment_grants,
+  receivables_vat, deferred_income, payables_suppliers, payables_social, payables_taxes,
+  payables_vat, equity, retained_results, grants_unreleased, loans_outstanding,
+  count
+};
+
+const char* line_name(Line l);
+constexpr int kLineCount = static_cast<int>(Line::count);
+
+/// Ledger of one block.
+struct Ledger {
+  int horizon = 0;
+  std::size_t n = 0;
+  std::vector<double> data;            ///< [line][month][path]
+  std::vector<double> subsidy_income;  ///< [subsidy][month][path], recognised income per grant
+
+  double* line(Line l) { return data.data() + static_cast<std::size_t>(l) * horizon * n; }
+  const double* line(Line l) const { return data.data() + static_cast<std::size_t>(l) * horizon * n; }
+  double at(Line l, int m, std::size_t i) const { return line(l)[static_cast<std::size_t>(m) * n + i]; }
+};
+
+/// A fiscal year as simulated: months [first, last], label "2027" or "2027-28".
+struct FiscalYear {
+  int first = 0, last = 0;
+  std::string label;
+  int months() const { return last - first + 1; }
+  bool complete = true;  ///< false when the horizon cuts it
+};
+std::vector<FiscalYear> fiscal_years(const Plan& plan);
+
+/// Evaluates the plan over the block (static program, every month) and builds the ledger.
+void simulate_block(BlockState& st, Ledger& out);
+
+/// Yearly payroll tax of one full-time post paid `yearly_gross` (progressive brackets).
+double payroll_tax_brackets(const PayrollTax& t, double yearly_gross);
+
+}  // namespace amorce

@@ -1,0 +1,65 @@
+#pragma once
+/// Monte Carlo runs: the Plan evaluated over blocks of paths on a thread pool, folded into
+/// mergeable statistics in block order so the same seed gives bit-identical results on any
+/// number of threads. Memory is bounded by block size and the statistics kept.
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "amorce/plan.hpp"
+#include "amorce/results.hpp"
+#include "amorce/stats.hpp"
+
+namespace amorce {
+
+struct RunOptions {
+  long long paths = 10000;
+  std::uint64_t seed = 42;
+  int threads = 0;  ///< 0 = all cores
+  Sampling sampling = Sampling::lhs;
+  bool keep_paths = false;  ///< keep every path's monthly cash
+  bool progress = false;    ///< progress bar on stderr
+  std::size_t sketch_k = 2048;
+};
+
+/// Statistics of a run. Per-path columns are kept for the path indicators (exact quantiles,
+/// bindings, sensitivity); fiscal-year figures and monthly series use mergeable sketches.
+struct RunResult {
+  RunOptions options;
+  int threads_used = 1;
+  std::size_t block_size = 0;
+  double seconds = 0;
+  std::vector<FiscalYear> years;
+  std::vector<double> indicators;  ///< [indicator][path]
+  std::vector<Moments> figure_moments;         ///< [figure * years + year]
+  std::vector<QuantileSketch> figure_sketches; ///< [figure * years + year]
+  std::vector<std::uint64_t> check_breaches;   ///< [check]: paths breaking it in some year
+  std::vector<std::uint64_t> check_year_breaches, check_year_applicable;  ///< [check * years + year]
+  std::vector<std::string> series_names;
+  std::vector<SeriesBands> series;
+  std::vector<std::uint64_t> negative_cash;  ///< [month]: paths with cash < 0
+  std::vector<double> kept_cash;             ///< [path][month] when keep_paths
+
+  long long paths() const { return options.paths; }
+  const double* indicator(Indicator k) const {
+    return indicators.data() + static_cast<std::size_t>(k) * static_cast<std::size_t>(options.paths);
+  }
+};
+
+/// Block size used for a plan: a function of the scenario only (never of the thread count).
+std::size_t block_size_for(const Plan& plan);
+
+RunResult run_monte_carlo(const Plan& plan, const RunOptions& options);
+
+/// The full summary (schema in docs/json-schema.md).
+nlohmann::json run_summary_json(const Plan& plan, const RunResult& r);
+
+/// The ten-second summary a project officer reads.
+void print_run_summary(std::ostream& os, const Plan& plan, const RunResult& r);
+
+/// summary.json, monthly.csv, annual.csv, indicators.csv in `dir`, each written atomically.
+void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult& r);
+
+}  // namespace amorce

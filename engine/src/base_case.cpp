@@ -1,0 +1,337 @@
+#include "amorce/base_case.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+#include <ostream>
+
+#include "amorce/evaluate.hpp"
+
+namespace amorce {
+
+using nlohmann::json;
+
+BaseCase run_base_case(const Plan& plan) {
+  BaseCase bc;
+  bc.plan = &plan;
+  init_block(bc.state, plan, 1, 0, plan.simulation.seed, /*base_case=*/true, nullptr);
+  simulate_block(bc.state, bc.ledger);
+  compute_results(bc.state, bc.ledger, bc.results);
+  bc.years = fiscal_years(plan);
+  return bc;
+}
+
+std::string format_euros(double v) {
+  if (std::isnan(v)) return "-";
+  long long x = std::llround(v);
+  bool neg = x < 0;
+  std::string digits = std::to_string(neg ? -x : x);
+  std::string out;
+  int c = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (c && c % 3 == 0) out.insert(out.begin(), ' ');
+    out.insert(out.begin(), *it);
+    ++c;
+  }
+  return neg ? "-" + out : out;
+}
+
+namespace {
+
+json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+double year_sum(const BaseCase& bc, Line l, const FiscalYear& fy) {
+  double s = 0;
+  for (int m = fy.first; m <= fy.last; ++m) s += bc.ledger.at(l, m, 0);
+  return s;
+}
+
+struct Row {
+  const char* key;
+  const char* label;
+};
+
+const Row kPnl[] = {
+    {"revenue", "Chiffre d'affaires (ventes, prestations)"},
+    {"subsidies_operating", "Subventions d'exploitation"},
+    {"subsidies_job", "Aides aux postes"},
+    {"costs", "Achats et charges externes"},
+    {"staff_wages", "Salaires bruts"},
+    {"staff_charges", "Charges sociales patronales"},
+    {"payroll_tax", "Taxe sur les salaires"},
+    {"ebitda", "EBE (excédent brut d'exploitation)"},
+    {"depreciation", "Dotations aux amortissements"},
+    {"grant_release", "Quote-part subv. d'investissement"},
+    {"operating_result", "Résultat d'exploitation"},
+    {"interest", "Charges financières (intérêts)"},
+    {"corporate_tax", "Impôt sur les sociétés"},
+    {"net_result", "Résultat net"},
+    {"caf", "CAF (capacité d'autofinancement)"},
+    {"in_kind", "Contributions volontaires en nature"},
+};
+
+Line line_of(const std::string& key) {
+  for (int l = 0; l < kLineCount; ++l)
+    if (key == line_name(static_cast<Line>(l))) return static_cast<Line>(l);
+  return Line::count;
+}
+
+double bfr_at(const BaseCase& bc, int m) {
+  if (m < 0) return 0;
+  auto v = [&](Line l) { return bc.ledger.at(l, m, 0); };
+  return v(Line::receivables_customers) + v(Line::receivables_subsidies) + v(Line::receivables_investment_grants) +
+         v(Line::receivables_vat) - v(Line::payables_suppliers) - v(Line::payables_social) -
+         v(Line::payables_taxes) - v(Line::payables_vat) - v(Line::deferred_income);
+}
+
+json financing_plan_json(const BaseCase& bc, int y) {
+  const FiscalYear& fy = bc.years[y];
+  double inv = year_sum(bc, Line::investments, fy), principal = year_sum(bc, Line::cash_principal, fy);
+  double dbfr = bfr_at(bc, fy.last) - bfr_at(bc, fy.first - 1);
+  double caf = year_sum(bc, Line::caf, fy), eq = year_sum(bc, Line::cash_equity, fy),
+         grants = year_sum(bc, Line::investment_grants_awarded, fy), loans = year_sum(bc, Line::cash_loans, fy);
+  double needs = inv + principal + dbfr, res = caf + eq + grants + loans;
+  double cash_before = fy.first == 0 ? bc.ledger.at(Line::cash, 0, 0) - bc.ledger.at(Line::cash_in, 0, 0) + bc.ledger.at(Line::cash_out, 0, 0)
+                                     : bc.ledger.at(Line::cash, fy.first - 1, 0);
+  return json{{"needs", {{"investments", inv}, {"loan_repayments", principal}, {"bfr_increase", dbfr}, {"total", needs}}},
+              {"resources", {{"caf", caf}, {"equity", eq}, {"investment_grants", grants}, {"loans", loans}, {"total", res}}},
+              {"cash_change", res - needs},
+              {"cash_start", cash_before},
+              {"cash_end", bc.ledger.at(Line::cash, fy.last, 0)}};
+}
+
+}  // namespace
+
+json balance_sheet_json(const BaseCase& bc, int y) {
+  int m = bc.years[y].last;
+  auto v = [&](Line l) { return bc.ledger.at(l, m, 0); };
+  json assets = {{"fixed_assets", v(Line::fixed_assets)},
+                 {"receivables_customers", v(Line::receivables_customers)},
+                 {"receivables_subsidies", v(Line::receivables_subsidies)},
+                 {"receivables_investment_grants", v(Line::receivables_investment_grants)},
+                 {"receivables_vat", v(Line::receivables_vat)},
+                 {"cash", v(Line::cash)}};
+  json liabilities = {{"equity", v(Line::equity)},
+                      {"retained_results", v(Line::retained_results)},
+                      {"grants_unreleased", v(Line::grants_unreleased)},
+                      {"loans_outstanding", v(Line::loans_outstanding)},
+                      {"payables_suppliers", v(Line::payables_suppliers)},
+                      {"payables_social", v(Line::payables_social)},
+                      {"payables_taxes", v(Line::payables_taxes)},
+                      {"payables_vat", v(Line::payables_vat)},
+                      {"deferred_income", v(Line::deferred_income)}};
+  double ta = 0, tl = 0;
+  for (auto& [k, x] : assets.items()) ta += x.get<double>();
+  for (auto& [k, x] : liabilities.items()) tl += x.get<double>();
+  double fr = v(Line::equity) + v(Line::retained_results) + v(Line::grants_unreleased) + v(Line::loans_outstanding) -
+              v(Line::fixed_assets);
+  return json{{"month", m}, {"assets", assets}, {"liabilities", liabilities}, {"total_assets", ta},
+              {"total_liabilities", tl}, {"fonds_de_roulement", fr}, {"bfr", bfr_at(bc, m)}};
+}
+
+json base_case_json(const BaseCase& bc) {
+  const Plan& p = *bc.plan;
+  json out;
+  out["scenario"] = {{"name", p.name}, {"horizon", p.horizon}, {"start", month_label(p, 0)},
+                     {"fiscal_year_start", p.fiscal_year_start}, {"vat_regime", p.vat_regime}};
+  json months = json::array();
+  for (int m = 0; m < p.horizon; ++m) months.push_back(month_label(p, m));
+  out["months"] = months;
+  json monthly;
+  for (int l = 0; l < kLineCount; ++l) {
+    json arr = json::array();
+    for (int m = 0; m < p.horizon; ++m) arr.push_back(bc.ledger.at(static_cast<Line>(l), m, 0));
+    monthly[line_name(static_cast<Line>(l))] = arr;
+  }
+  for (std::size_t h = 0; h < p.hist_names.size(); ++h) {
+    const std::string& name = p.hist_names[h];
+    if (name.rfind("item:", 0) != 0 && name.rfind("series:", 0) != 0) continue;
+    json arr = json::array();
+    for (int m = 0; m < p.horizon; ++m) arr.push_back(bc.state.hist(static_cast<int>(h), m)[0]);
+    monthly[name] = arr;
+  }
+  for (std::size_t k = 0; k < p.subsidies.size(); ++k) {
+    json arr = json::array();
+    for (int m = 0; m < p.horizon; ++m)
+      arr.push_back(bc.ledger.subsidy_income[k * p.horizon + m]);
+    monthly["subsidy:" + p.subsidies[k].name] = arr;
+  }
+  out["monthly"] = monthly;
+  json years = json::array();
+  for (int y = 0; y < static_cast<int>(bc.years.size()); ++y) {
+    const FiscalYear& fy = bc.years[y];
+    json yr = {{"label", fy.label}, {"first_month", fy.first}, {"last_month", fy.last}, {"complete", fy.complete}};
+    json pnl;
+    for (const Row& r : kPnl) pnl[r.key] = year_sum(bc, line_of(r.key), fy);
+    yr["income_statement"] = pnl;
+    json figs;
+    for (int f = 0; f < kFigureCount; ++f) figs[figure_name(static_cast<Figure>(f))] = num(bc.results.figure(static_cast<Figure>(f), y, 0));
+    yr["figures"] = figs;
+    yr["balance_sheet"] = balance_sheet_json(bc, y);
+    yr["financing_plan"] = financing_plan_json(bc, y);
+    years.push_back(yr);
+  }
+  out["years"] = years;
+  json ind;
+  for (int k = 0; k < kIndicatorCount; ++k) ind[indicator_name(static_cast<Indicator>(k))] = num(bc.results.indicator(static_cast<Indicator>(k), 0));
+  out["indicators"] = ind;
+  json checks = json::object();
+  for (std::size_t c = 0; c < p.checks.size(); ++c) {
+    json per_year = json::array();
+    for (int y = 0; y < bc.results.years; ++y) {
+      double v = bc.results.check_year[(c * bc.results.years + y) * 1];
+      per_year.push_back(std::isnan(v) ? json(nullptr) : json(v == 0));
+    }
+    checks[p.checks[c].name] = {{"rule", p.checks[c].text}, {"passed", bc.results.check_any[c] == 0}, {"by_year", per_year}};
+  }
+  out["checks"] = checks;
+  return out;
+}
+
+namespace {
+
+void table(std::ostream& os, const std::string& title, const std::vector<std::string>& head,
+           const std::vector<std::pair<std::string, std::vector<std::string>>>& rows) {
+  std::size_t w0 = 0;
+  for (const auto& r : rows) w0 = std::max(w0, r.first.size());
+  std::vector<std::size_t> w(head.size(), 0);
+  for (std::size_t j = 0; j < head.size(); ++j) w[j] = head[j].size();
+  for (const auto& r : rows)
+    for (std::size_t j = 0; j < r.second.size() && j < w.size(); ++j) w[j] = std::max(w[j], r.second[j].size());
+  os << "\n" << title << "\n";
+  auto utf8_len = [](const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+  };
+  std::size_t w0v = 0;
+  for (const auto& r : rows) w0v = std::max(w0v, utf8_len(r.first));
+  os << std::string(w0v, ' ');
+  for (std::size_t j = 0; j < head.size(); ++j) os << "  " << std::string(w[j] - head[j].size(), ' ') << head[j];
+  os << "\n";
+  for (const auto& r : rows) {
+    os << r.first << std::string(w0v - utf8_len(r.first), ' ');
+    for (std::size_t j = 0; j < r.second.size(); ++j) os << "  " << std::string(w[j] - r.second[j].size(), ' ') << r.second[j];
+    os << "\n";
+  }
+}
+
+}  // namespace
+
+void print_base_case(std::ostream& os, const BaseCase& bc) {
+  const Plan& p = *bc.plan;
+  os << "amorce — cas de base (base case): " << p.name << "\n";
+  os << "Début " << month_label(p, 0) << ", " << p.horizon << " mois; montants en euros\n";
+  std::vector<std::string> head;
+  for (const auto& fy : bc.years) head.push_back(fy.label + (fy.complete ? "" : "*"));
+  std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+  for (const Row& r : kPnl) {
+    std::vector<std::string> cells;
+    for (const auto& fy : bc.years) cells.push_back(format_euros(year_sum(bc, line_of(r.key), fy)));
+    rows.push_back({fmt::format("{} [{}]", r.label, r.key), cells});
+  }
+  table(os, "Compte de résultat (income statement)", head, rows);
+
+  rows.clear();
+  auto fp_row = [&](const std::string& label, const std::string& grp, const std::string& key) {
+    std::vector<std::string> cells;
+    for (int y = 0; y < static_cast<int>(bc.years.size()); ++y) {
+      json fp = financing_plan_json(bc, y);
+      cells.push_back(format_euros(grp.empty() ? fp[key].get<double>() : fp[grp][key].get<double>()));
+    }
+    rows.push_back({label, cells});
+  };
+  fp_row("Investissements [investments]", "needs", "investments");
+  fp_row("Remboursements d'emprunts [loan_repayments]", "needs", "loan_repayments");
+  fp_row("Variation du BFR [bfr_increase]", "needs", "bfr_increase");
+  fp_row("Total besoins [needs]", "needs", "total");
+  fp_row("CAF [caf]", "resources", "caf");
+  fp_row("Apports en fonds propres [equity]", "resources", "equity");
+  fp_row("Subventions d'investissement [investment_grants]", "resources", "investment_grants");
+  fp_row("Emprunts [loans]", "resources", "loans");
+  fp_row("Total ressources [resources]", "resources", "total");
+  fp_row("Variation de trésorerie [cash_change]", "", "cash_change");
+  table(os, "Plan de financement (financing plan)", head, rows);
+
+  rows.clear();
+  std::vector<std::pair<std::string, std::string>> bs_rows = {
+      {"assets", "fixed_assets"}, {"assets", "receivables_customers"}, {"assets", "receivables_subsidies"},
+      {"assets", "receivables_investment_grants"}, {"assets", "receivables_vat"}, {"assets", "cash"},
+      {"", "total_assets"}, {"liabilities", "equity"}, {"liabilities", "retained_results"},
+      {"liabilities", "grants_unreleased"}, {"liabilities", "loans_outstanding"},
+      {"liabilities", "payables_suppliers"}, {"liabilities", "payables_social"}, {"liabilities", "payables_taxes"},
+      {"liabilities", "payables_vat"}, {"liabilities", "deferred_income"}, {"", "total_liabilities"},
+      {"", "fonds_de_roulement"}, {"", "bfr"}};
+  static const std::map<std::string, std::string> fr = {
+      {"fixed_assets", "Immobilisations nettes"}, {"receivables_customers", "Créances clients"},
+      {"receivables_subsidies", "Subventions à recevoir"}, {"receivables_investment_grants", "Subv. d'investissement à recevoir"},
+      {"receivables_vat", "Crédit de TVA"}, {"cash", "Trésorerie"}, {"total_assets", "Total actif"},
+      {"equity", "Fonds propres et apports"}, {"retained_results", "Résultats cumulés"},
+      {"grants_unreleased", "Subventions d'investissement"}, {"loans_outstanding", "Emprunts"},
+      {"payables_suppliers", "Dettes fournisseurs"}, {"payables_social", "Dettes sociales"},
+      {"payables_taxes", "Dettes fiscales (impôts)"}, {"payables_vat", "TVA à payer"},
+      {"deferred_income", "Produits constatés d'avance"}, {"total_liabilities", "Total passif"},
+      {"fonds_de_roulement", "Fonds de roulement (FR)"}, {"bfr", "BFR"}};
+  std::vector<json> sheets;
+  for (int y = 0; y < static_cast<int>(bc.years.size()); ++y) sheets.push_back(balance_sheet_json(bc, y));
+  for (const auto& [grp, key] : bs_rows) {
+    std::vector<std::string> cells;
+    for (const auto& bs : sheets) cells.push_back(format_euros(grp.empty() ? bs[key].get<double>() : bs[grp][key].get<double>()));
+    rows.push_back({fmt::format("{} [{}]", fr.at(key), key), cells});
+  }
+  table(os, "Bilan en fin d'exercice (balance sheet at year end)", head, rows);
+
+  rows.clear();
+  std::vector<std::string> mhead = {"revenue", "subsidies", "costs", "staff", "ebitda", "cash_in", "cash_out", "cash"};
+  for (int m = 0; m < p.horizon; ++m) {
+    std::vector<std::string> cells;
+    for (const auto& k : mhead) cells.push_back(format_euros(bc.ledger.at(line_of(k), m, 0)));
+    rows.push_back({month_label(p, m), cells});
+  }
+  table(os, "Plan de trésorerie mensuel (monthly cash plan)", mhead, rows);
+
+  rows.clear();
+  for (int k = 0; k < kIndicatorCount; ++k) {
+    auto ind = static_cast<Indicator>(k);
+    double v = bc.results.indicator(ind, 0);
+    std::string s;
+    if (std::isnan(v)) s = "never / jamais";
+    else if (ind == Indicator::breakeven_month || ind == Indicator::breakeven_month_unsubsidised || ind == Indicator::min_cash_month)
+      s = fmt::format("{} ({})", v, month_label(p, static_cast<int>(v)));
+    else if (ind == Indicator::min_cash_months) s = fmt::format("{:.1f}", v);
+    else if (ind == Indicator::shortfall) s = v != 0 ? "yes / oui" : "no / non";
+    else s = format_euros(v);
+    rows.push_back({indicator_name(ind), {s}});
+  }
+  table(os, "Indicateurs (indicators)", {"value"}, rows);
+
+  if (!p.checks.empty()) {
+    rows.clear();
+    for (std::size_t c = 0; c < p.checks.size(); ++c) {
+      std::vector<std::string> cells;
+      for (int y = 0; y < bc.results.years; ++y) {
+        double v = bc.results.check_year[c * bc.results.years + y];
+        cells.push_back(std::isnan(v) ? "n/a" : v == 0 ? "ok" : "BREACH");
+      }
+      rows.push_back({fmt::format("{} ({})", p.checks[c].name, p.checks[c].text), cells});
+    }
+    table(os, "Contrôles (checks)", head, rows);
+  }
+  bool partial = false;
+  for (const auto& fy : bc.years) partial |= !fy.complete;
+  if (partial) os << "\n* exercice incomplet: coupé par l'horizon (fiscal year cut by the horizon)\n";
+}
+
+void write_base_case_csv(std::ostream& os, const BaseCase& bc) {
+  const Plan& p = *bc.plan;
+  os << "month";
+  for (int l = 0; l < kLineCount; ++l) os << "," << line_name(static_cast<Line>(l));
+  os << "\n";
+  for (int m = 0; m < p.horizon; ++m) {
+    os << month_label(p, m);
+    for (int l = 0; l < kLineCount; ++l) os << "," << fmt::format("{:.2f}", bc.ledger.at(static_cast<Line>(l), m, 0));
+    os << "\n";
+  }
+}
+
+}  // namespace amorce

@@ -1,0 +1,443 @@
+#include "amorce/run.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "amorce/atomic_file.hpp"
+#include "amorce/base_case.hpp"
+#include "amorce/copula.hpp"
+#include "amorce/evaluate.hpp"
+#include "amorce/ledger.hpp"
+#include "amorce/random_streams.hpp"
+
+namespace amorce {
+
+using nlohmann::json;
+
+std::size_t block_size_for(const Plan& plan) {
+  // keep a block's ledger and history near 32 MB: lines + history + grants, x horizon x paths
+  std::size_t per_path = (static_cast<std::size_t>(kLineCount) + plan.hist_slots.size() + plan.subsidies.size()) *
+                         static_cast<std::size_t>(plan.horizon);
+  std::size_t b = 1024;
+  while (b > 16 && b * per_path > (std::size_t{4} << 20)) b /= 2;
+  return b;
+}
+
+namespace {
+
+struct BlockOut {
+  std::vector<Moments> fig_moments;
+  std::vector<QuantileSketch> fig_sketches;
+  std::vector<std::uint64_t> check_breaches, check_year_breaches, check_year_applicable;
+  std::vector<SeriesBands> series;
+  std::vector<std::uint64_t> negative_cash;
+  bool ready = false;
+};
+
+struct SeriesSource {
+  std::string name;
+  Line line = Line::count;
+  int hist = -1;
+};
+
+std::vector<SeriesSource> series_sources(const Plan& p) {
+  std::vector<SeriesSource> s = {{"cash", Line::cash, -1}, {"revenue", Line::revenue, -1},
+                                 {"subsidies", Line::subsidies, -1}, {"ebitda", Line::ebitda, -1},
+                                 {"net_result", Line::net_result, -1}};
+  for (const auto& name : p.outputs.series) {
+    for (std::size_t h = 0; h < p.hist_names.size(); ++h)
+      if (p.hist_names[h] == "series:" + name || p.hist_names[h] == "item:" + name) {
+        s.push_back({name, Line::count, static_cast<int>(h)});
+        break;
+      }
+  }
+  return s;
+}
+
+}  // namespace
+
+RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
+  if (opt.paths < 1 || opt.paths > Limits::max_paths)
+    throw std::invalid_argument(fmt::format("paths must be between 1 and {}", Limits::max_paths));
+  auto t0 = std::chrono::steady_clock::now();
+  const std::size_t N = static_cast<std::size_t>(opt.paths);
+  const std::size_t B = block_size_for(plan);
+  const std::size_t n_blocks = (N + B - 1) / B;
+  const int H = plan.horizon;
+  RunResult r;
+  r.options = opt;
+  r.block_size = B;
+  r.years = fiscal_years(plan);
+  const int Y = static_cast<int>(r.years.size());
+  const std::size_t C = plan.checks.size();
+  const auto sources = series_sources(plan);
+  r.indicators.assign(static_cast<std::size_t>(kIndicatorCount) * N, 0.0);
+  r.figure_moments.assign(static_cast<std::size_t>(kFigureCount) * Y, Moments{});
+  r.figure_sketches.assign(static_cast<std::size_t>(kFigureCount) * Y, QuantileSketch(opt.sketch_k));
+  r.check_breaches.assign(C, 0);
+  r.check_year_breaches.assign(C * Y, 0);
+  r.check_year_applicable.assign(C * Y, 0);
+  for (const auto& s : sources) {
+    r.series_names.push_back(s.name);
+    r.series.emplace_back(H, opt.sketch_k);
+  }
+  r.negative_cash.assign(H, 0);
+  if (opt.keep_paths) r.kept_cash.assign(N * H, 0.0);
+
+  std::vector<std::tuple<std::size_t, std::size_t, double>> corr;
+  for (const auto& c : plan.correlations) corr.emplace_back(c.row_a, c.row_b, c.rho);
+  GaussianCopula copula(plan.uniform_keys.size(), corr);
+
+  int threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = static_cast<int>(std::min<std::size_t>(threads, n_blocks));
+  r.threads_used = threads;
+
+  std::vector<BlockOut> outs(n_blocks);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::atomic<std::size_t> next{0};
+  std::size_t merged = 0;
+  const std::size_t window = 4 * static_cast<std::size_t>(threads);
+  std::exception_ptr error;
+  std::atomic<bool> failed{false};
+
+  auto worker = [&]() {
+    BlockState st;
+    Ledger L;
+    PathResults pr;
+    std::vector<double> U;
+    for (;;) {
+      std::size_t b = next.fetch_add(1);
+      if (b >= n_blocks || failed) return;
+      {
+        // stay within a window of the merge cursor so finished blocks cannot pile up
+        std::unique_lock lk(mu);
+        cv.wait(lk, [&] { return b < merged + window || failed; });
+        if (failed) return;
+      }
+      try {
+        std::size_t first = b * B, n = std::min(B, N - first);
+        U.assign(plan.uniform_keys.size() * n, 0.0);
+        if (!plan.uniform_keys.empty()) {
+          fill_uniforms(opt.sampling, opt.seed, N, plan.uniform_keys, first, n, U.data());
+          if (!copula.identity()) copula.apply(U.data(), n);
+        }
+        init_block(st, plan, n, first, opt.seed, false, U.data());
+        simulate_block(st, L);
+        compute_results(st, L, pr);
+        BlockOut o;
+        for (int k = 0; k < kIndicatorCount; ++k)
+          std::copy_n(pr.indicators.data() + static_cast<std::size_t>(k) * n, n, r.indicators.data() + static_cast<std::size_t>(k) * N + first);
+        o.fig_moments.assign(static_cast<std::size_t>(kFigureCount) * Y, Moments{});
+        o.fig_sketches.assign(static_cast<std::size_t>(kFigureCount) * Y, QuantileSketch(opt.sketch_k));
+        for (std::size_t f = 0; f < o.fig_moments.size(); ++f) {
+          const double* x = pr.figures.data() + f * n;
+          o.fig_moments[f].add(x, n);
+          o.fig_sketches[f].add(x, n);
+        }
+        o.check_breaches.assign(C, 0);
+        o.check_year_breaches.assign(C * Y, 0);
+        o.check_year_applicable.assign(C * Y, 0);
+        for (std::size_t c = 0; c < C; ++c) {
+          for (std::size_t i = 0; i < n; ++i) o.check_breaches[c] += pr.check_any[c * n + i] != 0;
+          for (int y = 0; y < Y; ++y)
+            for (std::size_t i = 0; i < n; ++i) {
+              double v = pr.check_year[(c * Y + y) * n + i];
+              if (!std::isnan(v)) {
+                ++o.check_year_applicable[c * Y + y];
+                o.check_year_breaches[c * Y + y] += v != 0;
+              }
+            }
+        }
+        for (const auto& s : sources) {
+          o.series.emplace_back(H, opt.sketch_k);
+          if (s.line != Line::count) {
+            o.series.back().add_block(L.line(s.line), H, n);
+          } else {
+            o.series.back().add_block(st.hist(s.hist, 0), H, n);
+          }
+        }
+        o.negative_cash.assign(H, 0);
+        const double* cash = L.line(Line::cash);
+        for (int m = 0; m < H; ++m)
+          for (std::size_t i = 0; i < n; ++i) o.negative_cash[m] += cash[static_cast<std::size_t>(m) * n + i] < 0;
+        if (opt.keep_paths)
+          for (int m = 0; m < H; ++m)
+            for (std::size_t i = 0; i < n; ++i) r.kept_cash[(first + i) * H + m] = cash[static_cast<std::size_t>(m) * n + i];
+        o.ready = true;
+        std::lock_guard lk(mu);
+        outs[b] = std::move(o);
+        cv.notify_all();
+      } catch (...) {
+        std::lock_guard lk(mu);
+        if (!error) error = std::current_exception();
+        failed = true;
+        cv.notify_all();
+        return;
+      }
+    }
+  };
+
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  // merge in block order: bit-identical statistics whatever the thread count
+  auto last_print = t0;
+  bool printed = false;
+  while (merged < n_blocks) {
+    BlockOut o;
+    {
+      std::unique_lock lk(mu);
+      cv.wait(lk, [&] { return outs[merged].ready || failed; });
+      if (failed) break;
+      o = std::move(outs[merged]);
+      outs[merged] = BlockOut{};
+    }
+    for (std::size_t f = 0; f < o.fig_moments.size(); ++f) {
+      r.figure_moments[f].merge(o.fig_moments[f]);
+      r.figure_sketches[f].merge(o.fig_sketches[f]);
+    }
+    for (std::size_t c = 0; c < C; ++c) r.check_breaches[c] += o.check_breaches[c];
+    for (std::size_t k = 0; k < C * Y; ++k) {
+      r.check_year_breaches[k] += o.check_year_breaches[k];
+      r.check_year_applicable[k] += o.check_year_applicable[k];
+    }
+    for (std::size_t s = 0; s < r.series.size(); ++s) r.series[s].merge(o.series[s]);
+    for (int m = 0; m < H; ++m) r.negative_cash[m] += o.negative_cash[m];
+    {
+      std::lock_guard lk(mu);
+      ++merged;
+      cv.notify_all();
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (opt.progress && now - t0 > std::chrono::seconds(1) && now - last_print > std::chrono::milliseconds(200)) {
+      last_print = now;
+      printed = true;
+      int pct = static_cast<int>(100.0 * merged / n_blocks);
+      std::cerr << fmt::format("\r[{:<40}] {:3d}%  {} / {} paths", std::string(pct * 40 / 100, '#'), pct,
+                               std::min(N, merged * B), N)
+                << std::flush;
+    }
+  }
+  for (auto& t : pool) t.join();
+  if (printed) std::cerr << "\r" << std::string(70, ' ') << "\r" << std::flush;
+  if (error) std::rethrow_exception(error);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+// ------------------------------------------------------------------------ summaries
+
+namespace {
+
+json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+std::string pct_key(double p) {
+  std::string s = fmt::format("{:g}", p);
+  return "p" + s;
+}
+
+json prob_json(std::uint64_t hits, std::uint64_t n) {
+  Probability pr = estimate_probability(hits, n);
+  return json{{"p", num(pr.p)}, {"se", num(pr.se)}, {"n", n}};
+}
+
+json scalar_json(const double* x, std::size_t n, const std::vector<double>& pcts, bool with_hist) {
+  ScalarSummary s = summarize(x, n, pcts);
+  json q;
+  for (std::size_t i = 0; i < pcts.size(); ++i) q[pct_key(pcts[i])] = num(s.quantiles[i]);
+  json j = {{"n", n - s.missing}, {"missing", s.missing}, {"mean", num(s.mean)}, {"sd", num(s.sd)},
+            {"min", num(s.min)}, {"max", num(s.max)}, {"quantiles", q}};
+  if (with_hist) {
+    Histogram h = make_histogram(x, n);
+    j["histogram"] = {{"edges", h.edges}, {"counts", h.counts}, {"missing", h.nan_count}};
+  }
+  return j;
+}
+
+}  // namespace
+
+json run_summary_json(const Plan& plan, const RunResult& r) {
+  const auto& pcts = plan.outputs.quantiles;
+  const std::size_t N = static_cast<std::size_t>(r.paths());
+  const int Y = static_cast<int>(r.years.size());
+  json out;
+  out["scenario"] = {{"name", plan.name}, {"start", month_label(plan, 0)}, {"horizon", plan.horizon}};
+  const char* sampling = r.options.sampling == Sampling::mc ? "mc" : r.options.sampling == Sampling::lhs ? "lhs" : "sobol";
+  out["run"] = {{"paths", r.paths()}, {"seed", r.options.seed}, {"sampling", sampling},
+                {"block_size", r.block_size}, {"amorce_version", AMORCE_VERSION}};
+  out["percentiles"] = pcts;
+  json ind;
+  for (int k = 0; k < kIndicatorCount; ++k) {
+    auto id = static_cast<Indicator>(k);
+    ind[indicator_name(id)] = scalar_json(r.indicator(id), N, pcts, true);
+  }
+  out["indicators"] = ind;
+  auto count_if = [&](Indicator k, auto pred) {
+    std::uint64_t c = 0;
+    const double* x = r.indicator(k);
+    for (std::size_t i = 0; i < N; ++i) c += pred(x[i]);
+    return c;
+  };
+  out["probabilities"] = {
+      {"shortfall", prob_json(count_if(Indicator::shortfall, [](double v) { return v != 0; }), N)},
+      {"breakeven_within_horizon", prob_json(count_if(Indicator::breakeven_month, [](double v) { return !std::isnan(v); }), N)},
+      {"breakeven_unsubsidised_within_horizon",
+       prob_json(count_if(Indicator::breakeven_month_unsubsidised, [](double v) { return !std::isnan(v); }), N)}};
+  json years = json::array();
+  for (int y = 0; y < Y; ++y) {
+    json figs;
+    for (int f = 0; f < kFigureCount; ++f) {
+      const Moments& mo = r.figure_moments[static_cast<std::size_t>(f) * Y + y];
+      const QuantileSketch& sk = r.figure_sketches[static_cast<std::size_t>(f) * Y + y];
+      json q;
+      for (double p : pcts) q[pct_key(p)] = num(sk.count() ? sk.quantile(p / 100.0) : NAN);
+      figs[figure_name(static_cast<Figure>(f))] = {{"mean", num(mo.mean())}, {"sd", num(mo.sd())},
+                                                    {"missing", mo.nan_count()}, {"quantiles", q}};
+    }
+    years.push_back({{"label", r.years[y].label}, {"complete", r.years[y].complete}, {"figures", figs}});
+  }
+  out["years"] = years;
+  json checks = json::object();
+  for (std::size_t c = 0; c < plan.checks.size(); ++c) {
+    json by_year = json::array();
+    for (int y = 0; y < Y; ++y)
+      by_year.push_back(prob_json(r.check_year_breaches[c * Y + y], r.check_year_applicable[c * Y + y]));
+    checks[plan.checks[c].name] = {{"rule", plan.checks[c].text}, {"breach", prob_json(r.check_breaches[c], N)}, {"by_year", by_year}};
+  }
+  out["checks"] = checks;
+  json monthly;
+  json months = json::array();
+  for (int m = 0; m < plan.horizon; ++m) months.push_back(month_label(plan, m));
+  monthly["months"] = months;
+  double rank_err = 0;
+  for (std::size_t s = 0; s < r.series.size(); ++s) {
+    json js;
+    js["mean"] = r.series[s].mean();
+    js["sd"] = r.series[s].sd();
+    auto q = r.series[s].quantiles(pcts);
+    for (std::size_t i = 0; i < pcts.size(); ++i) js[pct_key(pcts[i])] = q[i];
+    monthly[r.series_names[s]] = js;
+    rank_err = std::max(rank_err, r.series[s].rank_error_bound());
+  }
+  json neg = json::array();
+  for (int m = 0; m < plan.horizon; ++m) neg.push_back(static_cast<double>(r.negative_cash[m]) / N);
+  monthly["prob_negative_cash"] = neg;
+  monthly["quantile_rank_error_bound"] = rank_err;
+  out["monthly"] = monthly;
+  return out;
+}
+
+void print_run_summary(std::ostream& os, const Plan& plan, const RunResult& r) {
+  const std::size_t N = static_cast<std::size_t>(r.paths());
+  const char* sampling = r.options.sampling == Sampling::mc ? "mc" : r.options.sampling == Sampling::lhs ? "lhs" : "sobol";
+  os << "amorce — " << plan.name << "\n";
+  os << fmt::format("{} paths, seed {}, sampling {}, {} months from {} ({:.2f} s)\n\n", N, r.options.seed, sampling,
+                    plan.horizon, month_label(plan, 0), r.seconds);
+  auto s = [&](Indicator k) { return summarize(r.indicator(k), N, {10, 50, 90}); };
+  std::uint64_t hits = 0;
+  for (std::size_t i = 0; i < N; ++i) hits += r.indicator(Indicator::shortfall)[i] != 0;
+  Probability p = estimate_probability(hits, N);
+  os << fmt::format("Risque de trésorerie négative   P(cash shortfall)  {:5.1f} % ± {:.1f} %\n", 100 * p.p, 100 * p.se);
+  ScalarSummary fn = summarize(r.indicator(Indicator::funding_need), N, {50, 90});
+  os << fmt::format("Besoin de financement           funding need       P50 {} €   P90 {} €\n", format_euros(fn.quantiles[0]),
+                    format_euros(fn.quantiles[1]));
+  ScalarSummary mc = s(Indicator::min_cash);
+  ScalarSummary mm = s(Indicator::min_cash_month);
+  os << fmt::format("Trésorerie minimale             min cash           P10 {} €   P50 {} €   P90 {} €   (median month {})\n",
+                    format_euros(mc.quantiles[0]), format_euros(mc.quantiles[1]), format_euros(mc.quantiles[2]),
+                    std::isnan(mm.quantiles[1]) ? std::string("-") : month_label(plan, static_cast<int>(mm.quantiles[1])));
+  ScalarSummary be = s(Indicator::breakeven_month);
+  auto month_or_never = [&](double v) { return std::isnan(v) ? std::string("never") : fmt::format("{:.0f}", v); };
+  // quantiles of a censored indicator with "never" as +infinity
+  std::vector<double> bev(r.indicator(Indicator::breakeven_month), r.indicator(Indicator::breakeven_month) + N);
+  for (auto& v : bev) if (std::isnan(v)) v = INFINITY;
+  std::sort(bev.begin(), bev.end());
+  auto bq = [&](double p) { double v = quantile_sorted(bev.data(), N, p); return std::isfinite(v) ? v : NAN; };
+  os << fmt::format("Point mort (mois)               breakeven month    P10 {}   P50 {}   P90 {}   never reached: {:.1f} %\n",
+                    month_or_never(bq(0.1)), month_or_never(bq(0.5)), month_or_never(bq(0.9)), 100.0 * be.missing / N);
+  const int Y = static_cast<int>(r.years.size());
+  os << "\nPar exercice (median)          ";
+  for (const auto& fy : r.years) os << fmt::format("{:>10}", fy.label + (fy.complete ? "" : "*"));
+  os << "\n";
+  auto fig_row = [&](const char* label, Figure f, bool pct) {
+    os << fmt::format("{:<31}", label);
+    for (int y = 0; y < Y; ++y) {
+      const auto& sk = r.figure_sketches[static_cast<std::size_t>(f) * Y + y];
+      double v = sk.count() ? sk.quantile(0.5) : NAN;
+      os << fmt::format("{:>10}", std::isnan(v) ? "-" : pct ? fmt::format("{:.0f} %", 100 * v) : format_euros(v));
+    }
+    os << "\n";
+  };
+  fig_row("Part des subventions  subsidy_share", Figure::subsidy_share, true);
+  fig_row("Autofinancement  self_financing", Figure::self_financing, true);
+  fig_row("Résultat net  net_result", Figure::net_result, false);
+  fig_row("Trésorerie min.  min_cash", Figure::min_cash, false);
+  if (!plan.checks.empty()) {
+    os << "\nContrôles (checks): probability of a breach in some year\n";
+    for (std::size_t c = 0; c < plan.checks.size(); ++c) {
+      Probability pc = estimate_probability(r.check_breaches[c], N);
+      os << fmt::format("  {:<28} {:5.1f} % ± {:.1f} %   ({})\n", plan.checks[c].name, 100 * pc.p, 100 * pc.se, plan.checks[c].text);
+    }
+  }
+  os << "\nPercentiles are across paths: breakeven, minimum cash and funding need are computed on each path.\n";
+}
+
+void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult& r) {
+  std::filesystem::create_directories(dir);
+  const auto& pcts = plan.outputs.quantiles;
+  json summary = run_summary_json(plan, r);
+  // build every file in memory first, then write each atomically
+  std::ostringstream monthly, annual, inds;
+  monthly << "month,series,mean,sd";
+  for (double p : pcts) monthly << "," << pct_key(p);
+  monthly << "\n";
+  for (std::size_t s = 0; s < r.series.size(); ++s) {
+    auto mean = r.series[s].mean();
+    auto sd = r.series[s].sd();
+    auto q = r.series[s].quantiles(pcts);
+    for (int m = 0; m < plan.horizon; ++m) {
+      monthly << month_label(plan, m) << "," << r.series_names[s] << "," << fmt::format("{:.6g},{:.6g}", mean[m], sd[m]);
+      for (std::size_t i = 0; i < pcts.size(); ++i) monthly << "," << fmt::format("{:.6g}", q[i][m]);
+      monthly << "\n";
+    }
+  }
+  annual << "year,figure,mean,sd,missing";
+  for (double p : pcts) annual << "," << pct_key(p);
+  annual << "\n";
+  const int Y = static_cast<int>(r.years.size());
+  for (int y = 0; y < Y; ++y)
+    for (int f = 0; f < kFigureCount; ++f) {
+      const auto& mo = r.figure_moments[static_cast<std::size_t>(f) * Y + y];
+      const auto& sk = r.figure_sketches[static_cast<std::size_t>(f) * Y + y];
+      annual << r.years[y].label << "," << figure_name(static_cast<Figure>(f)) << "," << fmt::format("{:.6g},{:.6g},{}", mo.mean(), mo.sd(), mo.nan_count());
+      for (double p : pcts) annual << "," << fmt::format("{:.6g}", sk.count() ? sk.quantile(p / 100) : NAN);
+      annual << "\n";
+    }
+  inds << "indicator,n,missing,mean,sd,min,max";
+  for (double p : pcts) inds << "," << pct_key(p);
+  inds << "\n";
+  const std::size_t N = static_cast<std::size_t>(r.paths());
+  for (int k = 0; k < kIndicatorCount; ++k) {
+    ScalarSummary s = summarize(r.indicator(static_cast<Indicator>(k)), N, pcts);
+    inds << indicator_name(static_cast<Indicator>(k)) << "," << (N - s.missing) << "," << s.missing << ","
+         << fmt::format("{:.6g},{:.6g},{:.6g},{:.6g}", s.mean, s.sd, s.min, s.max);
+    for (double q : s.quantiles) inds << "," << fmt::format("{:.6g}", q);
+    inds << "\n";
+  }
+  std::filesystem::path d(dir);
+  write_file_atomic((d / "summary.json").string(), summary.dump(2) + "\n");
+  write_file_atomic((d / "monthly.csv").string(), monthly.str());
+  write_file_atomic((d / "annual.csv").string(), annual.str());
+  write_file_atomic((d / "indicators.csv").string(), inds.str());
+}
+
+}  // namespace amorce
