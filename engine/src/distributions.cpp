@@ -20,9 +20,11 @@ namespace {
 namespace bm = boost::math;
 /// integer_round_up: a discrete quantile is the smallest integer with cdf >= p (the
 /// convention of the whole module); errors throw (never silently NaN).
-using Policy = bm::policies::policy<bm::policies::discrete_quantile<bm::policies::integer_round_up>>;
+using Policy = bm::policies::policy<bm::policies::discrete_quantile<bm::policies::integer_round_up>,
+                                    bm::policies::promote_double<false>>;
 /// Densities may be infinite at the edge of the support (beta with alpha < 1): return inf.
-using PdfPolicy = bm::policies::policy<bm::policies::overflow_error<bm::policies::ignore_error>>;
+using PdfPolicy = bm::policies::policy<bm::policies::overflow_error<bm::policies::ignore_error>,
+                                       bm::policies::promote_double<false>>;
 
 constexpr double kSqrt2 = 1.4142135623730950488;
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;
