@@ -1,0 +1,372 @@
+// Tests of the scenario loader: a full valid scenario, extends + variants merging, and a
+// table of malformed files each checked for file name, line number and a useful phrase.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "amorce/load.hpp"
+
+namespace {
+
+using namespace amorce;
+
+std::string data(const std::string& rel) {
+  return std::string(AMORCE_SOURCE_DIR) + "/tests/data/" + rel;
+}
+
+const Input& input(const Scenario& s, const std::string& name) {
+  for (const auto& i : s.inputs)
+    if (i.name == name) return i;
+  throw std::runtime_error("no input " + name);
+}
+
+TEST(Load, FullScenario) {
+  Scenario s = load_scenario(data("load/full.yaml"));
+  EXPECT_EQ(s.file, data("load/full.yaml"));
+  EXPECT_EQ(s.name, "Garage solidaire de l'Est lyonnais");
+  EXPECT_EQ(s.start_year, 2027);
+  EXPECT_EQ(s.start_month, 3);
+  EXPECT_EQ(s.horizon, 60);
+  EXPECT_EQ(s.fiscal_year_start, 7);
+  EXPECT_EQ(s.simulation.paths, 20000);
+  EXPECT_EQ(s.simulation.seed, 7u);
+  EXPECT_EQ(s.simulation.sampling, Sampling::sobol);
+
+  ASSERT_EQ(s.inputs.size(), 15u);
+  EXPECT_EQ(s.inputs[0].name, "price");
+  ASSERT_TRUE(s.inputs[0].fixed);
+  EXPECT_EQ(s.inputs[0].fixed->text, "45");
+  EXPECT_EQ(s.inputs[0].pos.line, 9);
+  EXPECT_EQ(s.inputs[0].pos.column, 3);
+  const Input& demand = input(s, "demand");
+  ASSERT_TRUE(demand.dist);
+  EXPECT_EQ(demand.dist->law, Law::uniform);
+  ASSERT_EQ(demand.dist->params.size(), 2u);
+  EXPECT_EQ(demand.dist->params[1].text, "200");
+  EXPECT_EQ(demand.dist->params[1].pos.line, 10);
+  EXPECT_EQ(demand.label, "Demande");
+  EXPECT_EQ(demand.unit, "jobs");
+  EXPECT_EQ(input(s, "delay").dist->law, Law::pert);
+  EXPECT_EQ(input(s, "delay").dist->lambda->text, "4");
+  const auto& wage = *input(s, "wage").dist;
+  EXPECT_EQ(wage.law, Law::normal);
+  EXPECT_EQ(wage.params[0].text, "1800");
+  EXPECT_EQ(wage.params[1].text, "100");
+  EXPECT_EQ(wage.min->text, "1500");
+  EXPECT_EQ(wage.max->text, "2200");
+  EXPECT_EQ(input(s, "growth").dist->base->text, "0.02");
+  EXPECT_EQ(input(s, "share_b").dist->params[1].text, "5");
+  EXPECT_EQ(input(s, "lead").dist->law, Law::gamma);
+  EXPECT_TRUE(input(s, "visits").each_month);
+  EXPECT_EQ(input(s, "visits").dist->params[0].text, "12");
+  EXPECT_EQ(input(s, "hires").dist->params[0].text, "3");
+  EXPECT_EQ(input(s, "region_ok").dist->law, Law::bernoulli);
+  const auto& fleet = *input(s, "fleet").dist;
+  ASSERT_EQ(fleet.values.size(), 3u);
+  ASSERT_EQ(fleet.weights.size(), 3u);
+  EXPECT_EQ(fleet.weights[1].text, "2");
+  EXPECT_EQ(input(s, "seen").dist->values.size(), 3u);
+
+  ASSERT_EQ(s.correlations.size(), 1u);
+  EXPECT_EQ(s.correlations[0].a, "demand");
+  EXPECT_EQ(s.correlations[0].b, "hours");
+  EXPECT_DOUBLE_EQ(s.correlations[0].rho, 0.4);
+
+  ASSERT_EQ(s.series.size(), 2u);
+  EXPECT_EQ(s.series[0].expr.text, "demand * ramp(0, 6)");
+  EXPECT_EQ(s.series[0].expr.pos.line, 27);
+  EXPECT_EQ(s.series[0].expr.pos.column, 9);
+  EXPECT_EQ(s.series[1].label, "Heures");
+
+  ASSERT_EQ(s.revenue.size(), 2u);
+  EXPECT_EQ(s.revenue[0].name, "labour");
+  EXPECT_EQ(s.revenue[0].label, "Main d'oeuvre");
+  EXPECT_EQ(s.revenue[0].kind, "services");
+  EXPECT_EQ(s.revenue[0].paid_after->text, "1");
+  EXPECT_EQ(s.revenue[0].until->text, "60");
+  EXPECT_EQ(s.revenue[1].amount.text, "0.05 * labour");
+  EXPECT_EQ(s.revenue[1].amount.pos.line, 38);
+  ASSERT_EQ(s.costs.size(), 2u);
+  EXPECT_EQ(s.costs[1].behaviour, "variable");
+
+  ASSERT_EQ(s.staff.size(), 2u);
+  EXPECT_EQ(s.staff[0].name, "mechanic");
+  EXPECT_EQ(s.staff[0].gross_monthly.text, "1_900");
+  EXPECT_EQ(s.staff[0].raise->text, "0.02");
+  EXPECT_EQ(s.staff[1].name, "director");
+  EXPECT_EQ(s.staff[1].role, "manager");
+
+  ASSERT_EQ(s.subsidies.size(), 2u);
+  const Subsidy& region = s.subsidies[0];
+  EXPECT_EQ(region.name, "region");
+  EXPECT_EQ(region.period, "year");
+  EXPECT_EQ(region.granted->text, "region_ok");
+  ASSERT_EQ(region.payments.size(), 2u);
+  EXPECT_EQ(region.payments[1].at.text, "end + region_delay");
+  EXPECT_EQ(region.payments[1].share.text, "0.5");
+  const Subsidy& aide = s.subsidies[1];
+  EXPECT_EQ(aide.kind, "job");
+  EXPECT_EQ(aide.period, "month");
+  ASSERT_EQ(aide.payments.size(), 1u);  // default payment
+  EXPECT_EQ(aide.payments[0].share.text, "1");
+  EXPECT_EQ(aide.payments[0].at.text, "start");
+
+  ASSERT_EQ(s.investments.size(), 2u);
+  ASSERT_TRUE(s.investments[0].grant);
+  EXPECT_EQ(s.investments[0].grant->share->text, "0.4");
+  EXPECT_FALSE(s.investments[0].grant->amount);
+  EXPECT_EQ(s.investments[0].grant->payments[0].at.text, "end + 3");
+  EXPECT_EQ(s.investments[1].month.text, "0");  // default month
+
+  EXPECT_EQ(s.financing.opening_cash->text, "10_000");
+  ASSERT_EQ(s.financing.equity.size(), 1u);
+  EXPECT_EQ(s.financing.equity[0].label, "Apports");
+  ASSERT_EQ(s.financing.loans.size(), 1u);
+  EXPECT_EQ(s.financing.loans[0].type, "linear");
+  EXPECT_EQ(s.financing.loans[0].deferral->text, "6");
+
+  EXPECT_EQ(s.vat.regime, "quarterly");
+  ASSERT_TRUE(s.taxes.payroll_tax);
+  ASSERT_EQ(s.taxes.payroll_tax->brackets.size(), 3u);
+  EXPECT_DOUBLE_EQ(*s.taxes.payroll_tax->brackets[0].first, 9147);
+  EXPECT_FALSE(s.taxes.payroll_tax->brackets[2].first);
+  EXPECT_DOUBLE_EQ(s.taxes.payroll_tax->brackets[2].second, 0.136);
+  EXPECT_DOUBLE_EQ(s.taxes.payroll_tax->allowance, 24041);
+  EXPECT_EQ(s.taxes.corporate_tax_rate->text, "0.15");
+
+  ASSERT_EQ(s.in_kind.size(), 2u);  // list form with name:
+  EXPECT_EQ(s.in_kind[0].name, "volunteers");
+  EXPECT_EQ(s.in_kind[1].until->text, "24");
+  ASSERT_EQ(s.checks.size(), 1u);
+  EXPECT_EQ(s.checks[0].rule.text, "revenue <= 0.30 * charges");
+
+  EXPECT_DOUBLE_EQ(s.outputs.discount_rate, 0.03);
+  EXPECT_EQ(s.outputs.breakeven_window, 6);
+  EXPECT_EQ(s.outputs.quantiles, (std::vector<double>{5, 50, 95}));
+  EXPECT_EQ(s.outputs.series, (std::vector<std::string>{"jobs", "hours_total"}));
+  EXPECT_EQ(s.variant_names, (std::vector<std::string>{"pessimistic"}));
+  EXPECT_EQ(s.applied_variant, "");
+  EXPECT_EQ(input(s, "demand").dist->params[0].text, "100");
+
+  Scenario p = load_scenario(data("load/full.yaml"), "pessimistic");
+  EXPECT_EQ(p.applied_variant, "pessimistic");
+  EXPECT_EQ(input(p, "demand").dist->params[0].text, "80");
+  EXPECT_EQ(input(p, "demand").label, "Demande");  // deep merge keeps the other keys
+}
+
+TEST(Load, Defaults) {
+  Scenario s = load_scenario_text("amorce: 1\nstart: 2027-01\nhorizon: 12\n", "min.yaml");
+  EXPECT_EQ(s.fiscal_year_start, 1);
+  EXPECT_EQ(s.simulation.sampling, Sampling::lhs);
+  EXPECT_EQ(s.vat.regime, "none");
+  EXPECT_EQ(s.outputs.breakeven_window, 3);
+  EXPECT_EQ(s.outputs.quantiles.size(), 7u);
+  EXPECT_TRUE(s.variant_names.empty());
+}
+
+TEST(Load, ExtendsAndVariants) {
+  Scenario s = load_scenario(data("load/derived.yaml"));
+  EXPECT_EQ(s.name, "Derived");
+  EXPECT_EQ(s.horizon, 48);
+  ASSERT_EQ(s.revenue.size(), 2u);
+  EXPECT_EQ(s.revenue[0].name, "shop");
+  EXPECT_EQ(s.revenue[0].amount.text, "1200");
+  EXPECT_EQ(s.revenue[0].kind, "sales");  // kept from base
+  EXPECT_EQ(s.revenue[1].name, "training");
+  ASSERT_EQ(s.costs.size(), 2u);  // base list form merged with derived map form
+  EXPECT_EQ(s.costs[0].name, "rent");
+  EXPECT_EQ(s.costs[0].pos.file, data("load/base.yaml"));
+  EXPECT_EQ(s.costs[1].name, "insurance");
+  EXPECT_EQ(s.costs[1].pos.file, data("load/derived.yaml"));
+  ASSERT_EQ(s.staff.size(), 2u);
+  EXPECT_EQ(s.staff[0].name, "mechanic");
+  EXPECT_EQ(s.staff[0].fte.text, "2");
+  EXPECT_EQ(s.staff[0].gross_monthly.text, "1800");  // matched by role, merged
+  EXPECT_EQ(s.staff[1].name, "director");
+  ASSERT_EQ(s.subsidies.size(), 1u);
+  EXPECT_EQ(s.subsidies[0].amount.text, "24000");
+  EXPECT_EQ(s.subsidies[0].payments.size(), 2u);  // kept from base
+  // Variants of the base and of the derived file are both available.
+  EXPECT_EQ(s.variant_names, (std::vector<std::string>{"slow", "pessimistic"}));
+
+  Scenario p = load_scenario(data("load/derived.yaml"), "pessimistic");
+  EXPECT_EQ(p.horizon, 24);
+  EXPECT_EQ(p.revenue[0].amount.text, "900");
+  ASSERT_EQ(p.subsidies.size(), 2u);
+  ASSERT_EQ(p.subsidies[0].payments.size(), 1u);  // list of unnamed maps: replaced
+  EXPECT_EQ(p.subsidies[0].payments[0].at.text, "end + 6");
+  EXPECT_EQ(p.subsidies[1].name, "europe");
+  EXPECT_EQ(p.subsidies[1].period, "once");
+
+  Scenario slow = load_scenario(data("load/derived.yaml"), "slow");
+  ASSERT_TRUE(slow.inputs[0].fixed);
+  EXPECT_EQ(slow.inputs[0].fixed->text, "60");
+}
+
+TEST(Load, ExtendsRelativeToIncludingFileFromText) {
+  Scenario s = load_scenario_text("extends: base.yaml\nhorizon: 24\n", data("load/inline.yaml"));
+  EXPECT_EQ(s.horizon, 24);
+  EXPECT_EQ(s.name, "Base");
+}
+
+TEST(Load, RemovingMissingElementIsAnError) {
+  try {
+    load_scenario_text("extends: base.yaml\nrevenue:\n  nothing: {remove: true}\n",
+                       data("load/inline.yaml"));
+    FAIL() << "expected ScenarioError";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("inline.yaml:3:3: cannot remove 'nothing'"), std::string::npos)
+        << e.what();
+  }
+}
+
+struct Case {
+  const char* file;  ///< under tests/data/
+  int line;          ///< expected line of the first matching diagnostic (0 = none)
+  const char* phrase;
+};
+
+void expect_error(const Case& c) {
+  SCOPED_TRACE(c.file);
+  std::string path = data(c.file);
+  try {
+    load_scenario(path);
+    ADD_FAILURE() << "no ScenarioError for " << c.file;
+  } catch (const ScenarioError& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find(std::filesystem::path(c.file).filename().string()), std::string::npos) << what;
+    bool found = false;
+    for (const auto& d : e.diagnostics()) {
+      if (d.message.find(c.phrase) == std::string::npos) continue;
+      found = true;
+      EXPECT_EQ(d.pos.line, c.line) << what;
+      EXPECT_NE(d.pos.file.find(std::filesystem::path(c.file).filename().string()), std::string::npos);
+    }
+    EXPECT_TRUE(found) << "phrase '" << c.phrase << "' not in:\n" << what;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "wrong exception for " << c.file << ": " << e.what();
+  }
+}
+
+TEST(LoadMalformed, Table) {
+  const Case cases[] = {
+      {"malformed/syntax_error.yaml", 4, "YAML syntax error"},
+      {"malformed/name_not_text.yaml", 4, "name: expected text"},
+      {"malformed/unknown_top_key.yaml", 3, "unknown key 'horizn' (did you mean 'horizon'?)"},
+      {"malformed/unknown_item_key.yaml", 7, "unknown key 'vat_rat' in revenue item 'shop' (did you mean 'vat_rate'?)"},
+      {"malformed/unknown_law.yaml", 5, "unknown distribution 'unifrom' (did you mean 'uniform'?)"},
+      {"malformed/two_laws.yaml", 5, "two laws 'uniform' and 'normal'"},
+      {"malformed/invalid_date.yaml", 2, "invalid date '2027-13': month 13"},
+      {"malformed/negative_horizon.yaml", 3, "horizon is -5, expected a whole number of months between 1 and 600"},
+      {"malformed/huge_horizon.yaml", 3, "horizon is 100000"},
+      {"malformed/shares_sum.yaml", 8, "subsidy 'region': payment shares sum to 0.9, expected 1"},
+      {"malformed/alias_bomb.yaml", 4, "billion laughs"},
+      {"malformed/empty.yaml", 0, "the file is empty"},
+      {"malformed/binary_garbage.yaml", 1, "binary"},
+      {"malformed/invalid_utf8.yaml", 3, "not valid UTF-8"},
+      {"malformed/deep_nesting.yaml", 4, "nested more than 64 levels"},
+      {"malformed/duplicate_names.yaml", 7, "duplicate name 'shop': already used by the revenue item at line 5"},
+      {"malformed/correlation_unknown.yaml", 8, "unknown input 'prise' (did you mean 'price'?)"},
+      {"malformed/correlation_each_month.yaml", 8, "drawn every month"},
+      {"malformed/correlation_each_month.yaml", 9, "correlated with itself"},
+      {"malformed/bool_amount.yaml", 5, "amount: expected a number or an expression, got 'true'"},
+      {"malformed/map_amount.yaml", 5, "amount: expected a number or an expression, got a mapping"},
+      {"malformed/wrong_version.yaml", 1, "this engine reads version 1"},
+      {"malformed/missing_required.yaml", 1, "missing 'amorce: 1'"},
+      {"malformed/missing_required.yaml", 1, "missing 'horizon'"},
+      {"malformed/not_a_mapping.yaml", 1, "a scenario must be a mapping"},
+      {"malformed/negative_fte.yaml", 6, "staff 'mechanic': fte is -1, expected a number >= 0"},
+      {"malformed/triangular_order.yaml", 5, "min <= mode <= max"},
+      {"malformed/loan_deferral.yaml", 6, "deferral (12 months) must be shorter than the term"},
+      {"malformed/investment_month.yaml", 5, "month is 30, expected a whole month between 0 and 11"},
+      {"malformed/bracket_order.yaml", 6, "bracket limits must increase"},
+      {"malformed/quantile_range.yaml", 5, "100 is not a percentile"},
+      {"malformed/output_series_unknown.yaml", 5, "unknown name 'jbs' (did you mean 'jobs'?)"},
+      {"malformed/sampling.yaml", 4, "sampling 'montecarlo' is not one of mc|lhs|sobol"},
+      {"malformed/reserved_name.yaml", 5, "'month' is a reserved word"},
+      {"malformed/bad_name.yaml", 5, "is not a valid name"},
+      {"malformed/normal_sd.yaml", 5, "sd is 0, expected a number > 0"},
+      {"malformed/discrete_weights.yaml", 5, "2 weights for 3 values"},
+      {"malformed/grant_both.yaml", 5, "exactly one of 'amount' or 'share'"},
+      {"malformed/until_before_from.yaml", 5, "until (5) must be after from (10)"},
+      {"malformed/duplicate_key.yaml", 4, "key 'horizon' appears twice"},
+      {"malformed/extends_missing.yaml", 1, "cannot open"},
+      {"malformed/stray_comma.yaml", 1, "unexpected content after the end"},
+      {"malformed/trailing_comma.yaml", 1, "unexpected content after the end"},
+      {"malformed/two_documents.yaml", 4, "unexpected content after the end"},
+      {"malformed/multiple_errors.yaml", 3, "horizon is 0"},
+      {"malformed/multiple_errors.yaml", 4, "did you mean 'horizon'?"},
+      {"malformed/multiple_errors.yaml", 6, "kind 'sale' is not one of sales|services|other (did you mean 'sales'?)"},
+      {"malformed/multiple_errors.yaml", 7, "regime 'yearly' is not one of none|monthly|quarterly"},
+  };
+  for (const auto& c : cases) expect_error(c);
+}
+
+TEST(LoadMalformed, EveryErrorIsReported) {
+  try {
+    load_scenario(data("malformed/multiple_errors.yaml"));
+    FAIL() << "expected ScenarioError";
+  } catch (const ScenarioError& e) {
+    EXPECT_GE(e.diagnostics().size(), 3u) << e.what();
+  }
+}
+
+TEST(LoadMalformed, UnknownVariant) {
+  try {
+    load_scenario(data("load/full.yaml"), "pessimist");
+    FAIL() << "expected ScenarioError";
+  } catch (const ScenarioError& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("full.yaml"), std::string::npos) << what;
+    EXPECT_NE(what.find("unknown variant 'pessimist' (did you mean 'pessimistic'?)"), std::string::npos)
+        << what;
+  }
+}
+
+TEST(LoadMalformed, ExtendsCycle) {
+  try {
+    load_scenario(data("load/cycle_a.yaml"));
+    FAIL() << "expected ScenarioError";
+  } catch (const ScenarioError& e) {
+    std::string what = e.what();
+    // Reported where the cycle closes: the extends of cycle_b.yaml, line 1.
+    EXPECT_NE(what.find("cycle_b.yaml:1:10: extends cycle: "), std::string::npos) << what;
+    EXPECT_NE(what.find("cycle_a.yaml -> "), std::string::npos) << what;
+  }
+}
+
+TEST(LoadMalformed, MissingFile) {
+  EXPECT_THROW(load_scenario(data("malformed/does_not_exist.yaml")), ScenarioError);
+}
+
+TEST(LoadMalformed, HugeTextAndNulByte) {
+  EXPECT_THROW(load_scenario_text(std::string(5 << 20, ' '), "big.yaml"), ScenarioError);
+  EXPECT_THROW(load_scenario_text(std::string("amorce: 1\0x", 11), "nul.yaml"), ScenarioError);
+  // Very deep nesting beyond yaml-cpp's own guard is still an error, never a crash.
+  EXPECT_THROW(load_scenario_text("a: " + std::string(100000, '['), "deep.yaml"), ScenarioError);
+  // A self-referencing alias would loop forever without the depth limit.
+  EXPECT_THROW(load_scenario_text("amorce: 1\nx: &a [*a]\n", "self.yaml"), ScenarioError);
+}
+
+TEST(LoadMalformed, FuzzedTextNeverCrashes) {
+  const std::string seed = "amorce: 1\nstart: 2027-01\nhorizon: 12\ninputs: {a: {uniform: [1, 2]}}\n"
+                           "revenue: {shop: {amount: a * 3}}\n";
+  unsigned state = 12345;
+  for (int i = 0; i < 2000; ++i) {
+    std::string t = seed;
+    for (int k = 0; k < 3; ++k) {
+      state = state * 1103515245u + 12345u;
+      std::size_t pos = (state >> 8) % t.size();
+      state = state * 1103515245u + 12345u;
+      t[pos] = static_cast<char>(" -:[]{}*&!|>'\"#,\n\tax0"[(state >> 8) % 22]);
+    }
+    try {
+      load_scenario_text(t, "fuzz.yaml");
+    } catch (const ScenarioError&) {
+    }
+  }
+}
+
+}  // namespace
