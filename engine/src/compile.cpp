@@ -619,9 +619,7 @@ class Compiler {
       s.const_lo = lp.lo;
       s.const_hi = lp.hi;
       s.const_lambda = lp.lambda;
-      bool continuous = d.law != Law::poisson && d.law != Law::binomial && d.law != Law::bernoulli &&
-                        d.law != Law::discrete && d.law != Law::empirical;
-      if (continuous) {
+      {  // fast inverse (exact lookup for discrete laws, bounded-error table otherwise)
         try {
           s.fast = std::make_shared<FastQuantile>(lp);
         } catch (const std::exception&) {

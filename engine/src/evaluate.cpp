@@ -258,7 +258,19 @@ void run_program(BlockState& st, const std::vector<Instr>& prog, std::size_t beg
         break;
       }
       case OpCode::grow:
-        for (std::size_t i = 0; i < n; ++i) d[i] = year == 0 ? 1.0 : std::pow(1.0 + a[i], year);
+        // rates rarely vary by path: reuse the previous power when the rate repeats
+        if (year == 0) {
+          for (std::size_t i = 0; i < n; ++i) d[i] = 1.0;
+        } else {
+          double last_rate = 0, last_pow = 1;
+          for (std::size_t i = 0; i < n; ++i) {
+            if (a[i] != last_rate) {
+              last_rate = a[i];
+              last_pow = std::pow(1.0 + a[i], year);
+            }
+            d[i] = last_pow;
+          }
+        }
         break;
       case OpCode::lag: {
         int src = st.month - static_cast<int>(in.k);

@@ -101,28 +101,32 @@ class Builder {
   }
 
   void flows() {
+    std::vector<int> delay(n_);
+    std::vector<double> vat(n_);
     for (int pass = 0; pass < 2; ++pass) {
       const auto& lines = pass == 0 ? p_.revenue : p_.costs;
       for (const auto& f : lines) {
         std::string owner = (pass == 0 ? "revenue '" : "cost '") + f.name + "'";
         for (std::size_t i = 0; i < n_; ++i) {
-          int delay = month_field(owner, f.paid_after, i, "paid_after", 0, 1200);
-          double vat = vat_on_ ? s(f.vat_rate, i) : 0.0;
-          if (vat < 0 || vat > 1) fail(owner, 0, i, fmt::format("vat_rate {} is outside 0..1", vat));
-          for (int m = 0; m < H_; ++m) {
-            double a = st_.hist(f.amount_hist, m)[i];
-            if (a == 0) continue;
-            if (pass == 0) {
-              at(Line::revenue, m, i) += a;
-              at(Line::vat_collected, m, i) += a * vat;
-              schedule(Line::cash_revenue, m + delay, i, a * (1 + vat));
-            } else {
-              at(Line::costs, m, i) += a;
-              if (f.variable) at(Line::variable_costs, m, i) += a;
-              at(Line::vat_deductible, m, i) += a * vat;
-              schedule(Line::cash_suppliers, m + delay, i, a * (1 + vat));
-            }
+          delay[i] = month_field(owner, f.paid_after, i, "paid_after", 0, 1200);
+          vat[i] = vat_on_ ? s(f.vat_rate, i) : 0.0;
+          if (vat[i] < 0 || vat[i] > 1) fail(owner, 0, i, fmt::format("vat_rate {} is outside 0..1", vat[i]));
+        }
+        Line acc = pass == 0 ? Line::revenue : Line::costs;
+        Line vat_line = pass == 0 ? Line::vat_collected : Line::vat_deductible;
+        Line cash_line = pass == 0 ? Line::cash_revenue : Line::cash_suppliers;
+        for (int m = 0; m < H_; ++m) {
+          const double* a = st_.hist(f.amount_hist, m);
+          double* acc_m = L_.line(acc) + static_cast<std::size_t>(m) * n_;
+          double* vat_m = L_.line(vat_line) + static_cast<std::size_t>(m) * n_;
+          double* var_m = L_.line(Line::variable_costs) + static_cast<std::size_t>(m) * n_;
+          for (std::size_t i = 0; i < n_; ++i) {
+            acc_m[i] += a[i];
+            vat_m[i] += a[i] * vat[i];
+            if (f.variable) var_m[i] += a[i];
           }
+          for (std::size_t i = 0; i < n_; ++i)
+            if (a[i] != 0) schedule(cash_line, m + delay[i], i, a[i] * (1 + vat[i]));
         }
       }
     }
@@ -330,21 +334,33 @@ class Builder {
   void payroll_tax() {
     if (!p_.has_payroll_tax || p_.staff.empty()) return;
     const auto years = fiscal_years(p_);
-    for (std::size_t i = 0; i < n_; ++i) {
-      for (const auto& fy : years) {
-        double total = 0;
-        for (const auto& sp : p_.staff)
-          for (int m = fy.first; m <= fy.last; ++m) {
-            double fte = st_.hist(sp.fte_hist, m)[i];
-            if (fte == 0) continue;
-            double g = st_.hist(sp.gross_hist, m)[i] * 12 * std::pow(1 + st_.hist(sp.raise_hist, m)[i], fiscal_year_of(p_, m));
-            total += fte * payroll_tax_brackets(p_.payroll_tax, g) / 12.0;
-          }
-        double net = std::max(0.0, total - p_.payroll_tax.allowance * fy.months() / 12.0);
-        double per_month = net / fy.months();
+    std::vector<double> total(n_);
+    for (const auto& fy : years) {
+      std::fill(total.begin(), total.end(), 0.0);
+      for (const auto& sp : p_.staff)
         for (int m = fy.first; m <= fy.last; ++m) {
+          const double* fte = st_.hist(sp.fte_hist, m);
+          const double* gross = st_.hist(sp.gross_hist, m);
+          const double* raise = st_.hist(sp.raise_hist, m);
+          const int year = fiscal_year_of(p_, m);
+          double last_rate = 0, last_pow = 1;
+          for (std::size_t i = 0; i < n_; ++i) {
+            if (fte[i] == 0) continue;
+            if (raise[i] != last_rate) {
+              last_rate = raise[i];
+              last_pow = std::pow(1 + raise[i], year);
+            }
+            double g = gross[i] * 12 * (year == 0 ? 1.0 : last_pow);
+            total[i] += fte[i] * payroll_tax_brackets(p_.payroll_tax, g) / 12.0;
+          }
+        }
+      const double allowance = p_.payroll_tax.allowance * fy.months() / 12.0;
+      for (int m = fy.first; m <= fy.last; ++m) {
+        int pay = after_quarter(m);
+        for (std::size_t i = 0; i < n_; ++i) {
+          double per_month = std::max(0.0, total[i] - allowance) / fy.months();
           at(Line::payroll_tax, m, i) += per_month;
-          schedule(Line::cash_payroll_tax, after_quarter(m), i, per_month);
+          schedule(Line::cash_payroll_tax, pay, i, per_month);
         }
       }
     }
@@ -353,95 +369,122 @@ class Builder {
   void vat_settlement() {
     if (!vat_on_) return;
     bool quarterly = p_.vat_regime == "quarterly";
-    for (std::size_t i = 0; i < n_; ++i) {
-      double credit = 0, period_net = 0;
-      for (int m = 0; m < H_; ++m) {
-        period_net += at(Line::vat_collected, m, i) - at(Line::vat_deductible, m, i);
-        int cal = (p_.start_month - 1 + m) % 12;
-        bool period_end = !quarterly || cal % 3 == 2 || m == H_ - 1;
-        if (!period_end) continue;
-        if (m == H_ - 1 && quarterly && cal % 3 != 2) break;  // quarter cut by the horizon: not settled
-        double due = period_net - credit;
+    std::vector<double> credit(n_, 0.0), period_net(n_, 0.0);
+    for (int m = 0; m < H_; ++m) {
+      const double* c = L_.line(Line::vat_collected) + static_cast<std::size_t>(m) * n_;
+      const double* d = L_.line(Line::vat_deductible) + static_cast<std::size_t>(m) * n_;
+      for (std::size_t i = 0; i < n_; ++i) period_net[i] += c[i] - d[i];
+      int cal = (p_.start_month - 1 + m) % 12;
+      // a quarter cut by the horizon is not settled (its VAT stays on the balance sheet)
+      if (quarterly && cal % 3 != 2) continue;
+      for (std::size_t i = 0; i < n_; ++i) {
+        double due = period_net[i] - credit[i];
         if (due > 0) {
           schedule(Line::cash_vat, m + 1, i, due);
-          credit = 0;
+          credit[i] = 0;
         } else {
-          credit = -due;
+          credit[i] = -due;
         }
-        period_net = 0;
+        period_net[i] = 0;
       }
     }
   }
 
   void results_and_cash() {
     const auto years = fiscal_years(p_);
-    for (std::size_t i = 0; i < n_; ++i) {
-      // P&L
-      for (int m = 0; m < H_; ++m) {
-        at(Line::subsidies, m, i) = at(Line::subsidies_operating, m, i) + at(Line::subsidies_job, m, i);
-        at(Line::staff, m, i) = at(Line::staff_wages, m, i) + at(Line::staff_charges, m, i);
-        double ebitda = at(Line::revenue, m, i) + at(Line::subsidies, m, i) - at(Line::costs, m, i) -
-                        at(Line::staff, m, i) - at(Line::payroll_tax, m, i);
-        at(Line::ebitda, m, i) = ebitda;
-        at(Line::operating_result, m, i) = ebitda - at(Line::depreciation, m, i) + at(Line::grant_release, m, i);
+    auto row = [&](Line l, int m) { return L_.line(l) + static_cast<std::size_t>(m) * n_; };
+    // P&L
+    for (int m = 0; m < H_; ++m) {
+      double *rev = row(Line::revenue, m), *so = row(Line::subsidies_operating, m), *sj = row(Line::subsidies_job, m),
+             *sub = row(Line::subsidies, m), *costs = row(Line::costs, m), *w = row(Line::staff_wages, m),
+             *ch = row(Line::staff_charges, m), *staff = row(Line::staff, m), *pt = row(Line::payroll_tax, m),
+             *eb = row(Line::ebitda, m), *dep = row(Line::depreciation, m), *rel = row(Line::grant_release, m),
+             *op = row(Line::operating_result, m);
+      for (std::size_t i = 0; i < n_; ++i) {
+        sub[i] = so[i] + sj[i];
+        staff[i] = w[i] + ch[i];
+        eb[i] = rev[i] + sub[i] - costs[i] - staff[i] - pt[i];
+        op[i] = eb[i] - dep[i] + rel[i];
       }
-      // corporate tax on each complete fiscal year's positive result before tax
-      for (const auto& fy : years) {
-        if (!fy.complete) continue;
-        double before = 0;
-        for (int m = fy.first; m <= fy.last; ++m) before += at(Line::operating_result, m, i) - at(Line::interest, m, i);
-        double tax = s(p_.corporate_rate, i) * std::max(0.0, before);
+    }
+    // corporate tax on each complete fiscal year's positive result before tax
+    std::vector<double> before(n_);
+    for (const auto& fy : years) {
+      if (!fy.complete) continue;
+      std::fill(before.begin(), before.end(), 0.0);
+      for (int m = fy.first; m <= fy.last; ++m) {
+        const double *op = row(Line::operating_result, m), *in = row(Line::interest, m);
+        for (std::size_t i = 0; i < n_; ++i) before[i] += op[i] - in[i];
+      }
+      for (std::size_t i = 0; i < n_; ++i) {
+        double tax = s(p_.corporate_rate, i) * std::max(0.0, before[i]);
         at(Line::corporate_tax, fy.last, i) += tax;
         schedule(Line::cash_corporate_tax, fy.last + 4, i, tax);
       }
-      // cash and balance-sheet stocks
-      double cash = s(p_.opening_cash, i);
-      double equity = cash, retained = 0, fixed = 0, cust = 0, subs = 0, igr = 0, vat = 0, supp = 0, social = 0,
-             taxes = 0, unreleased = 0, loans = 0;
-      for (int m = 0; m < H_; ++m) {
-        double net = at(Line::operating_result, m, i) - at(Line::interest, m, i) - at(Line::corporate_tax, m, i);
-        at(Line::net_result, m, i) = net;
-        at(Line::caf, m, i) = net + at(Line::depreciation, m, i) - at(Line::grant_release, m, i);
-        double in = at(Line::cash_revenue, m, i) + at(Line::cash_subsidies, m, i) + at(Line::cash_investment_grants, m, i) +
-                    at(Line::cash_equity, m, i) + at(Line::cash_loans, m, i);
-        double out = at(Line::cash_suppliers, m, i) + at(Line::cash_wages, m, i) + at(Line::cash_social_charges, m, i) +
-                     at(Line::cash_investments, m, i) + at(Line::cash_interest, m, i) + at(Line::cash_principal, m, i) +
-                     at(Line::cash_vat, m, i) + at(Line::cash_payroll_tax, m, i) + at(Line::cash_corporate_tax, m, i);
-        at(Line::cash_in, m, i) = in;
-        at(Line::cash_out, m, i) = out;
-        cash += in - out;
-        at(Line::cash, m, i) = cash;
+    }
+    // cash and balance-sheet stocks: running totals per path, month by month
+    const double* opening = st_.slot(p_.opening_cash);
+    std::vector<double> cash(opening, opening + n_), equity(opening, opening + n_);
+    std::vector<double> retained(n_), fixed(n_), cust(n_), subs(n_), igr(n_), vat(n_), supp(n_), social(n_),
+        taxes(n_), unreleased(n_), loans(n_);
+    for (int m = 0; m < H_; ++m) {
+      const double *op = row(Line::operating_result, m), *interest = row(Line::interest, m),
+                   *ctax = row(Line::corporate_tax, m), *dep = row(Line::depreciation, m),
+                   *rel = row(Line::grant_release, m), *c_rev = row(Line::cash_revenue, m),
+                   *c_sub = row(Line::cash_subsidies, m), *c_igr = row(Line::cash_investment_grants, m),
+                   *c_eq = row(Line::cash_equity, m), *c_loan = row(Line::cash_loans, m),
+                   *c_supp = row(Line::cash_suppliers, m), *c_w = row(Line::cash_wages, m),
+                   *c_soc = row(Line::cash_social_charges, m), *c_inv = row(Line::cash_investments, m),
+                   *c_int = row(Line::cash_interest, m), *c_pri = row(Line::cash_principal, m),
+                   *c_vat = row(Line::cash_vat, m), *c_pt = row(Line::cash_payroll_tax, m),
+                   *c_ct = row(Line::cash_corporate_tax, m), *vat_c = row(Line::vat_collected, m),
+                   *vat_d = row(Line::vat_deductible, m), *inv = row(Line::investments, m),
+                   *rev = row(Line::revenue, m), *sub = row(Line::subsidies, m), *awarded = row(Line::investment_grants_awarded, m),
+                   *costs = row(Line::costs, m), *charges = row(Line::staff_charges, m), *pt = row(Line::payroll_tax, m);
+      double *net = row(Line::net_result, m), *caf = row(Line::caf, m), *cin = row(Line::cash_in, m),
+             *cout = row(Line::cash_out, m), *cash_m = row(Line::cash, m);
+      double *o_fixed = row(Line::fixed_assets, m), *o_cust = row(Line::receivables_customers, m),
+             *o_subs = row(Line::receivables_subsidies, m), *o_def = row(Line::deferred_income, m),
+             *o_igr = row(Line::receivables_investment_grants, m), *o_vr = row(Line::receivables_vat, m),
+             *o_vp = row(Line::payables_vat, m), *o_soc = row(Line::payables_social, m),
+             *o_tax = row(Line::payables_taxes, m), *o_eq = row(Line::equity, m), *o_ret = row(Line::retained_results, m),
+             *o_unr = row(Line::grants_unreleased, m), *o_loan = row(Line::loans_outstanding, m),
+             *o_supp = row(Line::payables_suppliers, m);
+      for (std::size_t i = 0; i < n_; ++i) {
+        net[i] = op[i] - interest[i] - ctax[i];
+        caf[i] = net[i] + dep[i] - rel[i];
+        cin[i] = c_rev[i] + c_sub[i] + c_igr[i] + c_eq[i] + c_loan[i];
+        cout[i] = c_supp[i] + c_w[i] + c_soc[i] + c_inv[i] + c_int[i] + c_pri[i] + c_vat[i] + c_pt[i] + c_ct[i];
+        cash[i] += cin[i] - cout[i];
+        cash_m[i] = cash[i];
         // stocks: accrued minus settled
-        double vat_c = at(Line::vat_collected, m, i), vat_d = at(Line::vat_deductible, m, i);
-        equity += at(Line::cash_equity, m, i);
-        retained += net;
-        fixed += at(Line::investments, m, i) - at(Line::depreciation, m, i);
-        cust += at(Line::revenue, m, i) + vat_c - at(Line::cash_revenue, m, i);
-        subs += at(Line::subsidies, m, i) - at(Line::cash_subsidies, m, i);
-        igr += at(Line::investment_grants_awarded, m, i) - at(Line::cash_investment_grants, m, i);
-        vat += vat_c - vat_d - at(Line::cash_vat, m, i);
+        equity[i] += c_eq[i];
+        retained[i] += net[i];
+        fixed[i] += inv[i] - dep[i];
+        cust[i] += rev[i] + vat_c[i] - c_rev[i];
+        subs[i] += sub[i] - c_sub[i];
+        igr[i] += awarded[i] - c_igr[i];
+        vat[i] += vat_c[i] - vat_d[i] - c_vat[i];
         // supplier VAT = deductible VAT less the VAT on investments (paid with the investment)
-        double invest_vat = at(Line::cash_investments, m, i) - at(Line::investments, m, i);
-        supp += at(Line::costs, m, i) + vat_d - invest_vat - at(Line::cash_suppliers, m, i);
-        social += at(Line::staff_charges, m, i) - at(Line::cash_social_charges, m, i);
-        taxes += at(Line::payroll_tax, m, i) + at(Line::corporate_tax, m, i) - at(Line::cash_payroll_tax, m, i) -
-                 at(Line::cash_corporate_tax, m, i);
-        unreleased += at(Line::investment_grants_awarded, m, i) - at(Line::grant_release, m, i);
-        loans += at(Line::cash_loans, m, i) - at(Line::cash_principal, m, i);
-        at(Line::fixed_assets, m, i) = fixed;
-        at(Line::receivables_customers, m, i) = cust;
-        at(Line::receivables_subsidies, m, i) = subs > 0 ? subs : 0;
-        at(Line::deferred_income, m, i) = subs < 0 ? -subs : 0;
-        at(Line::receivables_investment_grants, m, i) = igr;
-        at(Line::receivables_vat, m, i) = vat < 0 ? -vat : 0;
-        at(Line::payables_vat, m, i) = vat > 0 ? vat : 0;
-        at(Line::payables_social, m, i) = social;
-        at(Line::payables_taxes, m, i) = taxes;
-        at(Line::equity, m, i) = equity;
-        at(Line::retained_results, m, i) = retained;
-        at(Line::grants_unreleased, m, i) = unreleased;
-        at(Line::loans_outstanding, m, i) = loans;
-        at(Line::payables_suppliers, m, i) = supp;
+        supp[i] += costs[i] + vat_d[i] - (c_inv[i] - inv[i]) - c_supp[i];
+        social[i] += charges[i] - c_soc[i];
+        taxes[i] += pt[i] + ctax[i] - c_pt[i] - c_ct[i];
+        unreleased[i] += awarded[i] - rel[i];
+        loans[i] += c_loan[i] - c_pri[i];
+        o_fixed[i] = fixed[i];
+        o_cust[i] = cust[i];
+        o_subs[i] = subs[i] > 0 ? subs[i] : 0;
+        o_def[i] = subs[i] < 0 ? -subs[i] : 0;
+        o_igr[i] = igr[i];
+        o_vr[i] = vat[i] < 0 ? -vat[i] : 0;
+        o_vp[i] = vat[i] > 0 ? vat[i] : 0;
+        o_soc[i] = social[i];
+        o_tax[i] = taxes[i];
+        o_eq[i] = equity[i];
+        o_ret[i] = retained[i];
+        o_unr[i] = unreleased[i];
+        o_loan[i] = loans[i];
+        o_supp[i] = supp[i];
       }
     }
   }

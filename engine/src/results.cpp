@@ -32,26 +32,6 @@ const char* figure_name(Figure f) {
   return names[static_cast<int>(f)];
 }
 
-namespace {
-
-/// First month from which the windowed operating result stays >= 0 to the horizon; NaN if never.
-double breakeven(const double* op, int H, std::size_t n, std::size_t i, int window, const double* subs) {
-  // windowed sums, then the last month where it is negative
-  int last_negative = -1;
-  double sum = 0;
-  std::vector<double> v(H);
-  for (int m = 0; m < H; ++m) v[m] = op[static_cast<std::size_t>(m) * n + i] - (subs ? subs[static_cast<std::size_t>(m) * n + i] : 0.0);
-  for (int m = 0; m < H; ++m) {
-    sum += v[m];
-    if (m >= window) sum -= v[m - window];
-    if (sum < -1e-9) last_negative = m;
-  }
-  if (last_negative == H - 1) return kNaN;
-  return last_negative + 1;
-}
-
-}  // namespace
-
 void compute_results(BlockState& st, const Ledger& L, PathResults& out) {
   const Plan& p = *st.plan;
   const int H = p.horizon;
@@ -68,83 +48,125 @@ void compute_results(BlockState& st, const Ledger& L, PathResults& out) {
   auto fig = [&](Figure f, int y, std::size_t i) -> double& {
     return out.figures[(static_cast<std::size_t>(f) * Y + y) * n + i];
   };
-  const double* op = L.line(Line::operating_result);
-  const double* subs = L.line(Line::subsidies);
   const double* cash = L.line(Line::cash);
   const int window = p.outputs.breakeven_window;
   const double r = p.outputs.discount_rate;
+  auto row = [&](Line l, int m) { return L.line(l) + static_cast<std::size_t>(m) * n; };
 
-  for (std::size_t i = 0; i < n; ++i) {
-    ind(Indicator::breakeven_month, i) = breakeven(op, H, n, i, window, nullptr);
-    ind(Indicator::breakeven_month_unsubsidised, i) = breakeven(op, H, n, i, window, subs);
-    double mc = cash[i];
-    int mcm = 0, neg = 0;
-    double npv = 0;
+  // breakeven: first month from which the windowed operating result stays >= 0 (NaN if never)
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<double> sum(n, 0.0);
+    std::vector<int> last_negative(n, -1);
     for (int m = 0; m < H; ++m) {
-      double c = cash[static_cast<std::size_t>(m) * n + i];
-      if (c < mc) {
-        mc = c;
-        mcm = m;
+      const double* op = row(Line::operating_result, m);
+      const double* sub = row(Line::subsidies, m);
+      const double* op_old = m >= window ? row(Line::operating_result, m - window) : nullptr;
+      const double* sub_old = m >= window ? row(Line::subsidies, m - window) : nullptr;
+      for (std::size_t i = 0; i < n; ++i) {
+        sum[i] += op[i] - (pass ? sub[i] : 0.0);
+        if (op_old) sum[i] -= op_old[i] - (pass ? sub_old[i] : 0.0);
+        if (sum[i] < -1e-9) last_negative[i] = m;
       }
-      if (c < 0) ++neg;
-      // operating and investing flows only: financing (equity, loans, interest, principal) excluded
-      double flow = L.at(Line::cash_in, m, i) - L.at(Line::cash_out, m, i) - L.at(Line::cash_equity, m, i) -
-                    L.at(Line::cash_loans, m, i) + L.at(Line::cash_interest, m, i) + L.at(Line::cash_principal, m, i);
-      npv += flow / std::pow(1 + r, m / 12.0);
     }
-    ind(Indicator::min_cash, i) = mc;
-    ind(Indicator::min_cash_month, i) = mcm;
-    ind(Indicator::funding_need, i) = std::max(0.0, -mc);
-    ind(Indicator::shortfall, i) = mc < 0 ? 1.0 : 0.0;
-    ind(Indicator::months_negative, i) = neg;
-    ind(Indicator::cash_end, i) = cash[static_cast<std::size_t>(H - 1) * n + i];
-    ind(Indicator::npv, i) = npv;
+    Indicator k = pass ? Indicator::breakeven_month_unsubsidised : Indicator::breakeven_month;
+    for (std::size_t i = 0; i < n; ++i) ind(k, i) = last_negative[i] == H - 1 ? kNaN : last_negative[i] + 1;
+  }
 
-    for (int y = 0; y < Y; ++y) {
-      const FiscalYear& fy = years[y];
-      auto sum = [&](Line l) {
-        double s = 0;
-        for (int m = fy.first; m <= fy.last; ++m) s += L.at(l, m, i);
-        return s;
-      };
-      double revenue = sum(Line::revenue), subsidies = sum(Line::subsidies), costs = sum(Line::costs),
-             staff = sum(Line::staff), variable = sum(Line::variable_costs);
-      double charges = costs + staff + sum(Line::payroll_tax) + sum(Line::depreciation) + sum(Line::interest) +
-                       sum(Line::corporate_tax);
-      double caf = sum(Line::caf), principal = sum(Line::cash_principal);
-      double largest = 0;
-      for (std::size_t k = 0; k < p.subsidies.size(); ++k) {
-        double s = 0;
-        const double* inc = L.subsidy_income.data() + k * static_cast<std::size_t>(H) * n;
-        for (int m = fy.first; m <= fy.last; ++m) s += inc[static_cast<std::size_t>(m) * n + i];
-        largest = std::max(largest, s);
+  // cash indicators and npv (operating and investing flows: financing flows excluded)
+  std::vector<double> mc(cash, cash + n), npv(n, 0.0);
+  std::vector<int> mcm(n, 0), neg(n, 0);
+  for (int m = 0; m < H; ++m) {
+    const double* c = cash + static_cast<std::size_t>(m) * n;
+    const double disc = 1.0 / std::pow(1 + r, m / 12.0);
+    const double *in = row(Line::cash_in, m), *out_ = row(Line::cash_out, m), *eq = row(Line::cash_equity, m),
+                 *loan = row(Line::cash_loans, m), *interest = row(Line::cash_interest, m),
+                 *principal = row(Line::cash_principal, m);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (c[i] < mc[i]) {
+        mc[i] = c[i];
+        mcm[i] = m;
       }
-      double ymin = L.at(Line::cash, fy.first, i);
-      for (int m = fy.first; m <= fy.last; ++m) ymin = std::min(ymin, L.at(Line::cash, m, i));
-      double resources = revenue + subsidies;
-      fig(Figure::revenue, y, i) = revenue;
-      fig(Figure::subsidies, y, i) = subsidies;
-      fig(Figure::charges, y, i) = charges;
-      fig(Figure::net_result, y, i) = sum(Line::net_result);
-      fig(Figure::caf, y, i) = caf;
-      fig(Figure::self_financing, y, i) = charges > 0 ? revenue / charges : kNaN;
-      fig(Figure::subsidy_share, y, i) = resources > 0 ? subsidies / resources : kNaN;
-      fig(Figure::largest_funder_share, y, i) = resources > 0 ? largest / resources : kNaN;
-      double be = (revenue > 0 && variable < revenue) ? (charges - variable) / (1 - variable / revenue) : kNaN;
+      neg[i] += c[i] < 0;
+      npv[i] += (in[i] - out_[i] - eq[i] - loan[i] + interest[i] + principal[i]) * disc;
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    ind(Indicator::min_cash, i) = mc[i];
+    ind(Indicator::min_cash_month, i) = mcm[i];
+    ind(Indicator::funding_need, i) = std::max(0.0, -mc[i]);
+    ind(Indicator::shortfall, i) = mc[i] < 0 ? 1.0 : 0.0;
+    ind(Indicator::months_negative, i) = neg[i];
+    ind(Indicator::cash_end, i) = cash[static_cast<std::size_t>(H - 1) * n + i];
+    ind(Indicator::npv, i) = npv[i];
+  }
+
+  // fiscal-year figures
+  std::vector<double> revenue(n), subsidies(n), costs(n), staff(n), variable(n), charges(n), caf(n), principal(n),
+      largest(n), grant(n), ymin(n), net(n), ebitda(n), opres(n);
+  for (int y = 0; y < Y; ++y) {
+    const FiscalYear& fy = years[y];
+    auto sum = [&](Line l, std::vector<double>& acc, bool add = false) {
+      if (!add) std::fill(acc.begin(), acc.end(), 0.0);
+      for (int m = fy.first; m <= fy.last; ++m) {
+        const double* x = row(l, m);
+        for (std::size_t i = 0; i < n; ++i) acc[i] += x[i];
+      }
+    };
+    sum(Line::revenue, revenue);
+    sum(Line::subsidies, subsidies);
+    sum(Line::costs, costs);
+    sum(Line::staff, staff);
+    sum(Line::variable_costs, variable);
+    sum(Line::caf, caf);
+    sum(Line::cash_principal, principal);
+    sum(Line::net_result, net);
+    sum(Line::ebitda, ebitda);
+    sum(Line::operating_result, opres);
+    charges = costs;
+    sum(Line::staff, charges, true);
+    sum(Line::payroll_tax, charges, true);
+    sum(Line::depreciation, charges, true);
+    sum(Line::interest, charges, true);
+    sum(Line::corporate_tax, charges, true);
+    std::fill(largest.begin(), largest.end(), 0.0);
+    for (std::size_t k = 0; k < p.subsidies.size(); ++k) {
+      std::fill(grant.begin(), grant.end(), 0.0);
+      const double* inc = L.subsidy_income.data() + k * static_cast<std::size_t>(H) * n;
+      for (int m = fy.first; m <= fy.last; ++m)
+        for (std::size_t i = 0; i < n; ++i) grant[i] += inc[static_cast<std::size_t>(m) * n + i];
+      for (std::size_t i = 0; i < n; ++i) largest[i] = std::max(largest[i], grant[i]);
+    }
+    std::copy_n(cash + static_cast<std::size_t>(fy.first) * n, n, ymin.begin());
+    for (int m = fy.first; m <= fy.last; ++m)
+      for (std::size_t i = 0; i < n; ++i) ymin[i] = std::min(ymin[i], cash[static_cast<std::size_t>(m) * n + i]);
+    for (std::size_t i = 0; i < n; ++i) {
+      double resources = revenue[i] + subsidies[i];
+      fig(Figure::revenue, y, i) = revenue[i];
+      fig(Figure::subsidies, y, i) = subsidies[i];
+      fig(Figure::charges, y, i) = charges[i];
+      fig(Figure::net_result, y, i) = net[i];
+      fig(Figure::caf, y, i) = caf[i];
+      fig(Figure::self_financing, y, i) = charges[i] > 0 ? revenue[i] / charges[i] : kNaN;
+      fig(Figure::subsidy_share, y, i) = resources > 0 ? subsidies[i] / resources : kNaN;
+      fig(Figure::largest_funder_share, y, i) = resources > 0 ? largest[i] / resources : kNaN;
+      double be = (revenue[i] > 0 && variable[i] < revenue[i])
+                      ? (charges[i] - variable[i]) / (1 - variable[i] / revenue[i]) : kNaN;
       fig(Figure::breakeven_revenue, y, i) = be;
-      fig(Figure::safety_margin, y, i) = std::isnan(be) ? kNaN : revenue - be;
-      fig(Figure::debt_cover, y, i) = principal > 0 ? caf / principal : kNaN;
-      fig(Figure::min_cash, y, i) = ymin;
-      fig(Figure::costs, y, i) = costs;
-      fig(Figure::staff, y, i) = staff;
-      fig(Figure::ebitda, y, i) = sum(Line::ebitda);
-      fig(Figure::operating_result, y, i) = sum(Line::operating_result);
-      fig(Figure::variable_costs, y, i) = variable;
+      fig(Figure::safety_margin, y, i) = std::isnan(be) ? kNaN : revenue[i] - be;
+      fig(Figure::debt_cover, y, i) = principal[i] > 0 ? caf[i] / principal[i] : kNaN;
+      fig(Figure::min_cash, y, i) = ymin[i];
+      fig(Figure::costs, y, i) = costs[i];
+      fig(Figure::staff, y, i) = staff[i];
+      fig(Figure::ebitda, y, i) = ebitda[i];
+      fig(Figure::operating_result, y, i) = opres[i];
+      fig(Figure::variable_costs, y, i) = variable[i];
       fig(Figure::months, y, i) = fy.months();
     }
-    int ymc = fiscal_year_of(p, mcm);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    int ymc = fiscal_year_of(p, mcm[i]);
     double avg = fig(Figure::charges, ymc, i) / years[ymc].months();
-    ind(Indicator::min_cash_months, i) = avg > 0 ? mc / avg : kNaN;
+    ind(Indicator::min_cash_months, i) = avg > 0 ? mc[i] / avg : kNaN;
   }
 
   // checks: the check program runs over the block once per fiscal year on the figure slots
