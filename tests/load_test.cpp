@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "amorce/load.hpp"
@@ -220,6 +221,56 @@ TEST(Load, RemovingMissingElementIsAnError) {
     EXPECT_NE(std::string(e.what()).find("inline.yaml:3:3: cannot remove 'nothing'"), std::string::npos)
         << e.what();
   }
+}
+
+/// Writes `text` to a fresh file under the test temp directory and returns its path.
+std::string write_temp(const std::string& name, const std::string& text) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / "amorce_load_test";
+  std::filesystem::create_directories(dir);
+  auto path = dir / name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+std::string first_error(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+const std::string kHead = "amorce: 1\nstart: 2027-01\nhorizon: 12\n";
+
+TEST(LoadLimits, ExtendsDepth) {
+  // chain0 <- chain1 <- ... <- chain9: nine extends hops, one more than allowed.
+  write_temp("chain0.yaml", kHead);
+  for (int i = 1; i <= 9; ++i)
+    write_temp("chain" + std::to_string(i) + ".yaml",
+               "extends: chain" + std::to_string(i - 1) + ".yaml\n");
+  EXPECT_NO_THROW(load_scenario(write_temp("ok.yaml", "extends: chain7.yaml\n")));
+  std::string what = first_error([] { load_scenario(write_temp("deep.yaml", "extends: chain9.yaml\n")); });
+  EXPECT_NE(what.find("too many levels of extends"), std::string::npos) << what;
+}
+
+TEST(LoadLimits, NamesExpressionsAndItems) {
+  std::string what = first_error([] {
+    load_scenario_text(kHead + "inputs:\n  " + std::string(65, 'a') + ": 1\n", "long.yaml");
+  });
+  EXPECT_NE(what.find("long.yaml:5:3: input: name 'aaaa"), std::string::npos) << what;
+  what = first_error([] {
+    load_scenario_text(kHead + "series:\n  s: " + std::string(4001, '1') + "\n", "expr.yaml");
+  });
+  EXPECT_NE(what.find("expr.yaml:5:6: series 's': expression of 4001 characters"), std::string::npos) << what;
+  std::string many = kHead + "costs:\n";
+  for (int i = 0; i <= 2000; ++i) many += "  c" + std::to_string(i) + ": 1\n";
+  what = first_error([&] { load_scenario_text(many, "many.yaml"); });
+  EXPECT_NE(what.find("costs: 2001 entries, at most 2000"), std::string::npos) << what;
+  what = first_error([] { load_scenario_text(kHead + "costs:\n  rent:\n    amount:\n", "null.yaml"); });
+  EXPECT_NE(what.find("null.yaml:6:5: cost 'rent': amount: expected a number or an expression, got nothing"),
+            std::string::npos)
+      << what;
 }
 
 struct Case {

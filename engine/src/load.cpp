@@ -204,7 +204,9 @@ YNode convert(const YAML::Node& n, int depth, ConvertState& st, const SourcePos&
       out.kind = Kind::map;
       std::map<std::string, int, std::less<>> seen;
       for (auto it = n.begin(); it != n.end(); ++it) {
-        const YAML::Node& k = it->first;
+        // Copies, not references: yaml-cpp's iterator hands out a temporary pair.
+        const YAML::Node k = it->first;
+        const YAML::Node value = it->second;
         SourcePos kpos = mark_pos(k.Mark(), st.file);
         if (kpos.line == 0) kpos = pos;
         if (!k.IsScalar()) {
@@ -217,7 +219,8 @@ YNode convert(const YAML::Node& n, int depth, ConvertState& st, const SourcePos&
                                   std::to_string(where->second) + ")");
           continue;
         }
-        YNode v = convert(it->second, depth + 1, st, kpos);
+        YNode v = convert(value, depth + 1, st, kpos);
+        if (v.kind == Kind::null) v.pos = kpos;  // yaml-cpp marks an empty value at the next token
         v.key = k.Scalar();
         v.key_pos = kpos;
         out.children.push_back(std::move(v));
