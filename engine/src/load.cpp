@@ -607,8 +607,9 @@ class Builder {
     for (const auto& c : map.children) {
       if (std::find(allowed.begin(), allowed.end(), c.key) != allowed.end()) continue;
       std::string where = ctx.empty() ? "" : " in " + ctx;
-      err(c.key_pos, "unknown key '" + c.key + "'" + where + suggestion(c.key, allowed) +
-                         "; valid keys: " + join(allowed));
+      std::string hint = suggestion(c.key, allowed);
+      err(c.key_pos, "unknown key '" + c.key + "'" + where +
+                         (hint.empty() ? "; valid keys: " + join(allowed) : hint));
     }
   }
 
