@@ -1049,6 +1049,11 @@ class Compiler {
 
   void resolve_outputs() {
     for (const auto& s : sc_.outputs.series) {
+      if (symbols_.count(s) && (symbols_[s].kind == SymKind::input || symbols_[s].kind == SymKind::each_month_input) &&
+          symbols_[s].slot >= 0) {
+        hist_index(symbols_[s].slot, "input:" + s);  // recorded every month for its bands
+        continue;
+      }
       if (!symbols_.count(s) || symbols_[s].kind != SymKind::series) {
         bool known_item = symbols_.count(s) && (symbols_[s].kind == SymKind::revenue || symbols_[s].kind == SymKind::cost ||
                                                 symbols_[s].kind == SymKind::staff || symbols_[s].kind == SymKind::in_kind);

@@ -55,7 +55,7 @@ std::vector<SeriesSource> series_sources(const Plan& p) {
                                  {"net_result", Line::net_result, -1}};
   for (const auto& name : p.outputs.series) {
     for (std::size_t h = 0; h < p.hist_names.size(); ++h)
-      if (p.hist_names[h] == "series:" + name || p.hist_names[h] == "item:" + name) {
+      if (p.hist_names[h] == "series:" + name || p.hist_names[h] == "item:" + name || p.hist_names[h] == "input:" + name) {
         s.push_back({name, Line::count, static_cast<int>(h)});
         break;
       }
@@ -434,6 +434,21 @@ void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult
     inds << "\n";
   }
   std::filesystem::path d(dir);
+  if (!r.kept_cash.empty()) {
+    // --keep-paths: every path's indicators and monthly cash, in path order
+    std::ostringstream paths;
+    paths << "path";
+    for (int k = 0; k < kIndicatorCount; ++k) paths << "," << indicator_name(static_cast<Indicator>(k));
+    for (int m = 0; m < plan.horizon; ++m) paths << ",cash_" << month_label(plan, m);
+    paths << "\n";
+    for (std::size_t i = 0; i < N; ++i) {
+      paths << i;
+      for (int k = 0; k < kIndicatorCount; ++k) paths << "," << fmt::format("{:.10g}", r.indicator(static_cast<Indicator>(k))[i]);
+      for (int m = 0; m < plan.horizon; ++m) paths << "," << fmt::format("{:.2f}", r.kept_cash[i * plan.horizon + m]);
+      paths << "\n";
+    }
+    write_file_atomic((d / "paths.csv").string(), paths.str());
+  }
   write_file_atomic((d / "summary.json").string(), summary.dump(2) + "\n");
   write_file_atomic((d / "monthly.csv").string(), monthly.str());
   write_file_atomic((d / "annual.csv").string(), annual.str());
