@@ -1,0 +1,37 @@
+#include <iostream>
+
+#include "amorce/base_case.hpp"
+#include "amorce/compile.hpp"
+#include "amorce/load.hpp"
+#include "commands.hpp"
+
+namespace amorce::cli {
+
+Command add_check_command(CLI::App& app) {
+  struct Opts {
+    std::string file, variant, format = "table";
+  };
+  auto o = std::make_shared<Opts>();
+  auto* sub = app.add_subcommand("check", "validate a scenario and print its base case (every input at its base value)");
+  sub->add_option("FILE", o->file, "scenario YAML file")->required();
+  sub->add_option("--variant", o->variant, "apply a named variant of the scenario");
+  sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "csv", "json"}));
+  return {sub, [o]() {
+            Scenario sc = load_scenario(o->file, o->variant);
+            Plan plan = compile(sc);
+            BaseCase bc = run_base_case(plan);
+            if (o->format == "json") {
+              std::cout << base_case_json(bc).dump(2) << "\n";
+            } else if (o->format == "csv") {
+              write_base_case_csv(std::cout, bc);
+            } else {
+              std::cerr << o->file << ": ok (" << sc.inputs.size() << " inputs, "
+                        << sc.revenue.size() + sc.costs.size() + sc.staff.size() << " items, "
+                        << sc.subsidies.size() << " subsidies)\n";
+              print_base_case(std::cout, bc);
+            }
+            return 0;
+          }};
+}
+
+}  // namespace amorce::cli

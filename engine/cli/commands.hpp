@@ -1,0 +1,39 @@
+#pragma once
+// Each `amorce` subcommand registers itself here: its options, and the action run when it
+// is selected. Actions may throw ScenarioError/DomainError; main maps them to exit status 2.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace amorce::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> action;
+};
+
+Command add_check_command(CLI::App& app);
+Command add_run_command(CLI::App& app);
+
+/// Options shared by commands that run the Monte Carlo engine.
+struct RunFlags {
+  long long paths = 0;   ///< 0: the scenario's simulation.paths
+  long long seed = -1;   ///< -1: the scenario's simulation.seed
+  int threads = 0;
+  std::string sampling;  ///< "" : the scenario's
+  std::string variant;
+};
+void add_run_flags(CLI::App* sub, RunFlags& f);
+
+}  // namespace amorce::cli
+
+#include "amorce/plan.hpp"
+#include "amorce/run.hpp"
+
+namespace amorce::cli {
+
+/// RunOptions: the scenario's simulation defaults overridden by the command line.
+RunOptions run_options(const Plan& plan, const RunFlags& f);
+
+}  // namespace amorce::cli
