@@ -22,6 +22,7 @@ void init_block(BlockState& st, const Plan& plan, std::size_t n, std::uint64_t f
   st.seed = seed;
   st.base_case = base_case;
   st.uniforms = uniforms;
+  st.rows_from_uniforms = nullptr;
   st.month = 0;
   st.slots.assign(static_cast<std::size_t>(plan.n_slots) * n, 0.0);
   st.history.assign(plan.hist_slots.size() * static_cast<std::size_t>(plan.horizon) * n, 0.0);
@@ -71,7 +72,9 @@ void run_sample(BlockState& st, const Instr& in) {
   double* d = st.slot(in.dst);
   const std::size_t n = st.n;
   std::vector<double> vbuf, wbuf;
-  if (st.base_case) {
+  const bool from_uniforms = st.base_case && !s.each_month && st.rows_from_uniforms && st.uniforms &&
+                             st.rows_from_uniforms[s.uniform_row];
+  if (st.base_case && !from_uniforms) {
     for (std::size_t i = 0; i < n; ++i) {
       if (s.base >= 0) {
         d[i] = st.slot(s.base)[i];

@@ -128,12 +128,18 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
         std::size_t first = b * B, n = std::min(B, N - first);
         U.assign(plan.uniform_keys.size() * n, 0.0);
         if (!plan.uniform_keys.empty()) {
-          fill_uniforms(opt.sampling, opt.seed, N, plan.uniform_keys, first, n, U.data());
-          if (!copula.identity()) copula.apply(U.data(), n);
+          if (opt.uniform_source) {
+            opt.uniform_source(first, n, U.data());
+          } else {
+            fill_uniforms(opt.sampling, opt.seed, N, plan.uniform_keys, first, n, U.data());
+            if (!copula.identity()) copula.apply(U.data(), n);
+          }
         }
-        init_block(st, plan, n, first, opt.seed, false, U.data());
+        init_block(st, plan, n, first, opt.seed, opt.base_case, U.data());
+        st.rows_from_uniforms = opt.base_case && !opt.rows_from_uniforms.empty() ? opt.rows_from_uniforms.data() : nullptr;
         simulate_block(st, L);
         compute_results(st, L, pr);
+        if (opt.block_hook) opt.block_hook(st, L, pr, first);
         BlockOut o;
         for (int k = 0; k < kIndicatorCount; ++k)
           std::copy_n(pr.indicators.data() + static_cast<std::size_t>(k) * n, n, r.indicators.data() + static_cast<std::size_t>(k) * N + first);

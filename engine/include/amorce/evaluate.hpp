@@ -17,6 +17,8 @@ struct BlockState {
   std::uint64_t seed = 0;
   bool base_case = false;        ///< every input at its base value
   const double* uniforms = nullptr;  ///< per-path uniforms, rows = plan.uniform_keys (row-major, n per row)
+  /// In base-case mode, rows flagged here still take quantile(uniform) (tornado designs).
+  const char* rows_from_uniforms = nullptr;
   int month = 0;
   std::vector<double> slots;    ///< n_slots x n
   std::vector<double> history;  ///< hist x horizon x n

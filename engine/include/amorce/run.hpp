@@ -2,12 +2,15 @@
 /// Monte Carlo runs: the Plan evaluated over blocks of paths on a thread pool, folded into
 /// mergeable statistics in block order so the same seed gives bit-identical results on any
 /// number of threads. Memory is bounded by block size and the statistics kept.
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "amorce/evaluate.hpp"
+#include "amorce/ledger.hpp"
 #include "amorce/plan.hpp"
 #include "amorce/results.hpp"
 #include "amorce/stats.hpp"
@@ -22,6 +25,22 @@ struct RunOptions {
   bool keep_paths = false;  ///< keep every path's monthly cash
   bool progress = false;    ///< progress bar on stderr
   std::size_t sketch_k = 2048;
+
+  /// Designed samples (sensitivity drivers): fills the per-path uniforms of paths
+  /// [first, first + n) instead of the sampling method; rows follow Plan::uniform_names
+  /// (inputs sorted by name), out[row * n + k]. Must be thread-safe and depend only on its
+  /// arguments. `each: month` inputs and `granted` draws keep their streams (common random numbers).
+  std::function<void(std::uint64_t first, std::size_t n, double* out)> uniform_source;
+
+  /// Every input at its base value, except the rows flagged here (size = uniform rows),
+  /// which take quantile(uniform) from the sampler or uniform_source (tornado, OAT designs).
+  bool base_case = false;
+  std::vector<char> rows_from_uniforms;
+
+  /// Called by worker threads for every block once simulated (paths [first, first + n)):
+  /// lets drivers extract per-path metrics. Must only write to its own path range.
+  std::function<void(const BlockState& st, const Ledger& ledger, const PathResults& results, std::uint64_t first)>
+      block_hook;
 };
 
 /// Statistics of a run. Per-path columns are kept for the path indicators (exact quantiles,
