@@ -1,0 +1,109 @@
+"""amorce: will this social-economy project survive?
+
+Monte Carlo cash and P&L projections of a social-economy project described by a YAML
+scenario, with numpy arrays out. The engine is the C++ library behind the ``amorce``
+command; this package re-exports its private extension ``amorce._core``.
+
+>>> import amorce
+>>> sc = amorce.load("scenarios/garage_solidaire_aci.yaml")
+>>> res = sc.run(paths=20000, seed=42)
+>>> res.indicator("min_cash")          # one value per path (float64 numpy array)
+>>> res.series("cash").values          # [percentile][month] bands
+>>> res.summary()["probabilities"]["shortfall"]
+
+See docs/python.md for building, installing and a worked example.
+"""
+from __future__ import annotations
+
+import json as _json
+from typing import Any as _Any, Mapping as _Mapping, Optional as _Optional
+
+from ._core import (
+    Diagnostic,
+    Result,
+    Scenario,
+    ScenarioError,
+    SeriesBands,
+    SimulationError,
+    __version__,
+    load,
+    loads,
+)
+
+__all__ = [
+    "Diagnostic",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "SeriesBands",
+    "SimulationError",
+    "__version__",
+    "from_dict",
+    "load",
+    "loads",
+]
+
+
+def _json_default(obj: _Any) -> _Any:
+    """numpy scalars and arrays, tuples and sets in a scenario dict become plain JSON values."""
+    if hasattr(obj, "tolist"):  # numpy scalar or array
+        return obj.tolist()
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj)
+    raise TypeError(f"from_dict: cannot write a {type(obj).__name__} into a scenario: {obj!r}")
+
+
+def from_dict(d: _Mapping[str, _Any], name: str = "<dict>", variant: _Optional[str] = None) -> Scenario:
+    """Builds a scenario from a dict with the structure of a scenario YAML file.
+
+    The dict is written as JSON (a subset of YAML, one key per line) and loaded with
+    :func:`loads`, so validation and error messages are the same as for a file; positions
+    in errors refer to that text (``json.dumps(d, indent=2)``). Strings are always quoted,
+    so ``"yes"`` stays a string; use Python ``True``/``False`` for booleans.
+
+    >>> amorce.from_dict({"amorce": 1, "name": "demo", "start": "2027-01", "horizon": 12, ...})
+    """
+    if not isinstance(d, _Mapping):
+        raise TypeError(f"from_dict expects a mapping, got {type(d).__name__}")
+    text = _json.dumps(d, indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
+    return loads(text, name=name, variant=variant)
+
+
+# --- optional pandas helpers (pandas is never required) ------------------------------------
+
+
+def _pandas() -> _Any:
+    try:
+        import pandas
+    except ImportError as e:  # pragma: no cover - depends on the machine
+        raise ImportError("to_pandas() needs pandas (Debian: apt install python3-pandas)") from e
+    return pandas
+
+
+def _pct_key(p: float) -> str:
+    return "p" + format(p, "g")
+
+
+def _result_to_pandas(self: Result) -> _Any:
+    """Per-path indicators as a pandas DataFrame: one row per path (index 'path', in path
+    order), one column per indicator (NaN = not reached). Needs pandas."""
+    pd = _pandas()
+    frame = pd.DataFrame({name: self.indicator(name) for name in self.indicators})
+    frame.index.name = "path"
+    return frame
+
+
+def _bands_to_pandas(self: SeriesBands) -> _Any:
+    """The bands as a pandas DataFrame: one row per month (index 'month'), columns mean, sd,
+    p5, ..., p95 (same names as the JSON summary). Needs pandas."""
+    pd = _pandas()
+    data = {"mean": self.mean, "sd": self.sd}
+    for p, row in zip(self.percentiles, self.values):
+        data[_pct_key(p)] = row
+    return pd.DataFrame(data, index=pd.Index(self.months, name="month"))
+
+
+_result_to_pandas.__name__ = _result_to_pandas.__qualname__ = "to_pandas"
+_bands_to_pandas.__name__ = _bands_to_pandas.__qualname__ = "to_pandas"
+Result.to_pandas = _result_to_pandas  # type: ignore[attr-defined]
+SeriesBands.to_pandas = _bands_to_pandas  # type: ignore[attr-defined]
