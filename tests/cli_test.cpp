@@ -1,0 +1,288 @@
+// Tests of the `amorce` command-line binary (AMORCE_CLI_PATH), run as a child process.
+//
+// Exit codes (engine/cli/main.cpp): 0 success, 2 invalid scenario / command line / runtime
+// DomainError, 1 other errors. Malformed scenarios are written to a fresh temporary
+// directory; each must exit 2 and name the file (and its line, when there is one).
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kCli = AMORCE_CLI_PATH;
+const std::string kSource = AMORCE_SOURCE_DIR;
+
+struct Result {
+  int status = -1;  ///< exit code, or -1 when the process did not exit normally
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'') q += "'\\''";
+    else q += c;
+  }
+  return q + "'";
+}
+
+/// A fresh temporary directory, removed at destruction.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "amorce_cli_test_XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  fs::path write(const std::string& name, const std::string& content) const {
+    fs::path p = path / name;
+    std::ofstream(p, std::ios::binary) << content;
+    return p;
+  }
+};
+
+/// Runs `amorce ARGS` with stdout and stderr captured to files.
+Result amorce(const std::string& args) {
+  static TempDir io;
+  fs::path out = io.path / "stdout", err = io.path / "stderr";
+  std::string cmd = quote(kCli) + " " + args + " >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
+  int raw = std::system(cmd.c_str());
+  Result r;
+  r.status = (raw != -1 && WIFEXITED(raw)) ? WEXITSTATUS(raw) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+std::vector<std::string> bundled_scenarios() {
+  std::vector<std::string> v;
+  for (const auto& e : fs::directory_iterator(kSource + "/scenarios"))
+    if (e.path().extension() == ".yaml") v.push_back(e.path().string());
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+TEST(Cli, BinaryExists) {
+  ASSERT_FALSE(kCli.empty()) << "the amorce target is not built";
+  ASSERT_TRUE(fs::exists(kCli)) << kCli;
+}
+
+TEST(Cli, Version) {
+  Result r = amorce("--version");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("amorce"), std::string::npos) << r.out;
+}
+
+TEST(Cli, NoSubcommandIsUsageError) {
+  Result r = amorce("");
+  EXPECT_EQ(r.status, 2);
+}
+
+// Every bundled scenario passes `amorce check`; its JSON parses and has `horizon` monthly
+// cash values.
+TEST(Cli, CheckBundledScenarios) {
+  auto files = bundled_scenarios();
+  ASSERT_GE(files.size(), 3u);
+  for (const auto& f : files) {
+    SCOPED_TRACE(f);
+    Result table = amorce("check " + quote(f));
+    EXPECT_EQ(table.status, 0) << table.err;
+    Result r = amorce("check " + quote(f) + " --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    nlohmann::json j;
+    ASSERT_NO_THROW(j = nlohmann::json::parse(r.out)) << r.out.substr(0, 500);
+    ASSERT_TRUE(j.contains("scenario") && j["scenario"].contains("horizon"));
+    int horizon = j["scenario"]["horizon"].get<int>();
+    EXPECT_GT(horizon, 0);
+    ASSERT_TRUE(j["monthly"].contains("cash"));
+    EXPECT_EQ(j["monthly"]["cash"].size(), static_cast<std::size_t>(horizon));
+    EXPECT_EQ(j["months"].size(), static_cast<std::size_t>(horizon));
+  }
+}
+
+// `amorce run FILE --paths 2000 --format json` prints byte-identical stdout on 1 and 2
+// threads, for every bundled scenario (seed from the scenario; same seed both times).
+TEST(Cli, RunJsonIdenticalAcrossThreads) {
+  for (const auto& f : bundled_scenarios()) {
+    SCOPED_TRACE(f);
+    Result r1 = amorce("run " + quote(f) + " --paths 2000 --format json --threads 1");
+    Result r2 = amorce("run " + quote(f) + " --paths 2000 --format json --threads 2");
+    ASSERT_EQ(r1.status, 0) << r1.err;
+    ASSERT_EQ(r2.status, 0) << r2.err;
+    EXPECT_FALSE(r1.out.empty());
+    EXPECT_EQ(r1.out, r2.out);
+    nlohmann::json j = nlohmann::json::parse(r1.out);
+    EXPECT_EQ(j["run"]["paths"].get<long long>(), 2000);
+  }
+}
+
+TEST(Cli, RunOutWritesFiles) {
+  TempDir dir;
+  fs::path out = dir.path / "results";
+  std::string f = kSource + "/scenarios/garage_solidaire_aci.yaml";
+  Result r = amorce("run " + quote(f) + " --paths 500 --seed 3 --sampling sobol --threads 2 --format json --out " +
+                    quote(out.string()));
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* name : {"summary.json", "monthly.csv", "annual.csv", "indicators.csv"}) {
+    SCOPED_TRACE(name);
+    ASSERT_TRUE(fs::exists(out / name));
+    EXPECT_GT(fs::file_size(out / name), 0u);
+  }
+  // summary.json is the JSON printed on stdout
+  nlohmann::json printed = nlohmann::json::parse(r.out), written = nlohmann::json::parse(slurp(out / "summary.json"));
+  EXPECT_EQ(printed, written);
+  EXPECT_EQ(written["run"]["sampling"], "sobol");
+  EXPECT_EQ(written["run"]["seed"].get<long long>(), 3);
+  std::string head = slurp(out / "indicators.csv").substr(0, 200);
+  EXPECT_EQ(head.rfind("indicator,", 0), 0u) << head;
+}
+
+// ---------------------------------------------------------------------------------------
+// Malformed inputs: exit status 2, the file name in stderr, and ":<line>:" when the
+// problem has a line (line = 0 below means "any line", -1 means "no line to report").
+// ---------------------------------------------------------------------------------------
+
+struct Malformed {
+  const char* name;
+  std::string content;
+  int line;
+};
+
+const std::string kHead = "amorce: 1\nname: t\nstart: 2027-01\nhorizon: 12\n";
+
+std::string alias_bomb() {
+  std::string s = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+  std::string prev = "a";
+  for (char c = 'b'; c <= 'm'; ++c) {
+    std::string cur(1, c);
+    s += cur + ": &" + cur + " [";
+    for (int k = 0; k < 9; ++k) s += (k ? ", *" : "*") + prev;
+    s += "]\n";
+    prev = cur;
+  }
+  return s;
+}
+
+std::string binary_garbage() {
+  std::string s;
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (int i = 0; i < 4096; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    s += static_cast<char>(x & 0xFF);
+  }
+  s[0] = static_cast<char>(0xFF);  // never valid UTF-8
+  s[1] = '\0';
+  return s;
+}
+
+std::vector<Malformed> malformed_cases() {
+  return {
+      {"syntax_error.yaml", kHead + "revenue:\n  sales: {amount: [100\n", 0},
+      {"unknown_key.yaml", kHead + "revenu:\n  sales: {amount: 100}\n", 5},
+      {"wrong_type.yaml", "amorce: 1\nname: t\nstart: 2027-01\nhorizon: twelve\n", 4},
+      {"unknown_name.yaml", kHead + "revenue:\n  sales: {amount: 100 * pric}\n", 6},
+      {"cycle.yaml", kHead + "series:\n  a: b + 1\n  b: a + 1\nrevenue:\n  sales: {amount: a}\n", 0},
+      {"invalid_date.yaml", "amorce: 1\nname: t\nstart: 2027-13\nhorizon: 12\n", 3},
+      {"negative_horizon.yaml", "amorce: 1\nname: t\nstart: 2027-01\nhorizon: -3\n", 4},
+      {"shares_sum.yaml",
+       kHead + "subsidies:\n  - name: s\n    amount: 1000\n    payments:\n      - {share: 0.5, at: start}\n"
+               "      - {share: 0.4, at: end}\n",
+       0},
+      {"alias_bomb.yaml", alias_bomb(), 0},
+      {"empty.yaml", "", -1},
+      {"binary_garbage.yaml", binary_garbage(), 0},
+      {"deep_nesting.yaml", kHead + "description: " + std::string(1000, '[') + std::string(1000, ']') + "\n", 5},
+      {"huge_horizon.yaml", "amorce: 1\nname: t\nstart: 2027-01\nhorizon: 100000\n", 4},
+      {"wrong_version.yaml", "amorce: 2\nname: t\nstart: 2027-01\nhorizon: 12\n", 1},
+      {"correlation_unknown.yaml",
+       kHead + "inputs:\n  a: {uniform: [0, 1]}\ncorrelations:\n  - [a, zz, 0.5]\nrevenue:\n  s: {amount: a}\n", 0},
+  };
+}
+
+void expect_scenario_error(const Result& r, const std::string& file_name, int line) {
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find(file_name), std::string::npos) << "stderr does not name the file: " << r.err;
+  if (line > 0) {
+    EXPECT_NE(r.err.find(file_name + ":" + std::to_string(line) + ":"), std::string::npos)
+        << "expected " << file_name << ":" << line << ": in: " << r.err;
+  } else if (line == 0) {
+    EXPECT_TRUE(std::regex_search(r.err, std::regex(std::regex_replace(file_name, std::regex("\\."), "\\.") + ":[0-9]+:")))
+        << "expected " << file_name << ":<line>: in: " << r.err;
+  }
+}
+
+TEST(Cli, MalformedScenariosExit2WithFileAndLine) {
+  TempDir dir;
+  for (const auto& m : malformed_cases()) {
+    SCOPED_TRACE(m.name);
+    fs::path p = dir.write(m.name, m.content);
+    for (const char* cmd : {"check", "run"}) {
+      SCOPED_TRACE(cmd);
+      Result r = amorce(std::string(cmd) + " " + quote(p.string()) + (std::string(cmd) == "run" ? " --paths 10" : ""));
+      expect_scenario_error(r, m.name, m.line);
+    }
+  }
+}
+
+TEST(Cli, MissingFileExit2) {
+  TempDir dir;
+  fs::path p = dir.path / "does_not_exist.yaml";
+  Result r = amorce("check " + quote(p.string()));
+  expect_scenario_error(r, "does_not_exist.yaml", -1);
+}
+
+TEST(Cli, UnknownVariantExit2) {
+  TempDir dir;
+  fs::path p = dir.write("variants.yaml", kHead + "revenue:\n  s: {amount: 100}\nvariants:\n  low: {revenue: {s: {amount: 50}}}\n");
+  Result ok = amorce("check " + quote(p.string()) + " --variant low");
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  Result r = amorce("run " + quote(p.string()) + " --paths 10 --variant nope");
+  expect_scenario_error(r, "variants.yaml", -1);
+  EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
+}
+
+// A series dividing by zero at month 5: a runtime DomainError. Exit 2, the message names
+// the series and the month, and --out is left without any file (existing empty directory
+// stays empty; a directory that did not exist is not created with content).
+TEST(Cli, RuntimeDomainErrorExit2NoOutput) {
+  TempDir dir;
+  fs::path p = dir.write("divzero.yaml", kHead + "series:\n  x: 100 / (month - 5)\nrevenue:\n  sales: {amount: x}\n");
+  fs::path existing = dir.path / "out_existing";
+  fs::create_directory(existing);
+  Result r = amorce("run " + quote(p.string()) + " --paths 100 --format json --out " + quote(existing.string()));
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("month 5"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("'x'"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::is_empty(existing));
+
+  fs::path fresh = dir.path / "out_fresh";
+  Result r2 = amorce("run " + quote(p.string()) + " --paths 100 --out " + quote(fresh.string()));
+  EXPECT_EQ(r2.status, 2) << r2.err;
+  EXPECT_TRUE(!fs::exists(fresh) || fs::is_empty(fresh));
+}
+
+}  // namespace
