@@ -247,7 +247,7 @@ std::string single_input_scenario(const std::string& law) {
 }
 
 // Revenue at month 0 = X, horizon 1, opening cash 0: cash_end == X on every path.
-// N = 20 000 paths, seed 2027, for mc, lhs and sobol. KS statistic against the exact CDF
+// N = 20 000 paths, seeds 2027..2031 (one per law), for mc, lhs and sobol. KS statistic against the exact CDF
 // (Boost.Math, spec parameterisation) below 1.95 / sqrt(N) = 0.0138 (asymptotic critical
 // value at the 0.1 % level). For lhs (one path per stratum [k/N, (k+1)/N) of F), the
 // empirical CDF is within 1/N of F everywhere, so its KS statistic must be below 2/N
@@ -255,16 +255,20 @@ std::string single_input_scenario(const std::string& law) {
 TEST(MonteCarlo, PerPathInputMarginalsKS) {
   const long long N = 20000;
   const double crit = 1.95 / std::sqrt(double(N));
+  std::uint64_t seed = 2027;  // 2027, 2028, ... one seed per law (independent draws)
   for (const auto& lc : law_cases()) {
     SCOPED_TRACE(lc.name);
     Plan plan = plan_of(single_input_scenario(lc.yaml));
+    ++seed;
     for (int s = 0; s < 3; ++s) {
       SCOPED_TRACE(kSamplingNames[s]);
-      RunResult r = run(plan, N, 2027, kSamplings[s]);
+      RunResult r = run(plan, N, seed - 1, kSamplings[s]);
       auto x = column(r, Indicator::cash_end);
       auto mn = column(r, Indicator::min_cash);
       ASSERT_EQ(x, mn);  // horizon 1: the only cash balance
       double d = ks_statistic(x, lc.cdf);
+      std::printf("  [info] %s %s: KS D = %.3g (critical %.3g, lhs bound %.3g)\n", lc.name, kSamplingNames[s], d,
+                  crit, 2.0 / N);
       EXPECT_LT(d, crit);
       if (kSamplings[s] == Sampling::lhs) {
         EXPECT_LT(d, 2.0 / N) << "LHS strata not exactly filled";
@@ -315,7 +319,9 @@ TEST(MonteCarlo, SpearmanCorrelationAchieved) {
     RunResult r = run(plan, 20000, 99, kSamplings[s], 2, true);
     std::vector<double> a, b;
     correlated_values(r, a, b);
-    EXPECT_NEAR(spearman(a, b), 0.7, 0.02);
+    const double rho = spearman(a, b);
+    std::printf("  [info] %s: Spearman %.4f\n", kSamplingNames[s], rho);
+    EXPECT_NEAR(rho, 0.7, 0.02);
     // the marginals are kept by the copula: a in [0, 10], b > 0
     EXPECT_GE(*std::min_element(a.begin(), a.end()), 0.0);
     EXPECT_LE(*std::max_element(a.begin(), a.end()), 10.0);
@@ -333,7 +339,9 @@ TEST(MonteCarlo, SpearmanCorrelationPrecise) {
   RunResult r = run(plan, 200000, 5, Sampling::mc, 2, true);
   std::vector<double> a, b;
   correlated_values(r, a, b);
-  EXPECT_NEAR(spearman(a, b), 0.7, 0.0057);
+  const double rho = spearman(a, b);
+  std::printf("  [info] mc, N = 200000: Spearman %.4f\n", rho);
+  EXPECT_NEAR(rho, 0.7, 0.0057);
 }
 
 // 0.9, 0.9, -0.9 among three inputs is not a correlation matrix: compile() must refuse it
@@ -401,6 +409,7 @@ vat: {regime: none}
       (s == Sampling::mc ? err_mc : err_sobol) += std::fabs(mean - exact) / 10;
     }
   }
+  std::printf("  [info] mean |error|: mc %.3g, sobol %.3g\n", err_mc, err_sobol);
   EXPECT_GT(err_mc, 0.0);
   EXPECT_LT(3 * err_sobol, err_mc) << "mc " << err_mc << " sobol " << err_sobol;
 }
