@@ -72,6 +72,7 @@ class Compiler {
   Plan run() {
     Plan& p = plan_;
     p.name = sc_.name;
+    p.file = sc_.file;
     p.horizon = sc_.horizon;
     p.start_year = sc_.start_year;
     p.start_month = sc_.start_month;

@@ -33,7 +33,7 @@ namespace {
 [[noreturn]] void domain_error(const BlockState& st, const Instr& in, std::size_t i, const std::string& what) {
   const Plan& p = *st.plan;
   std::string owner = in.owner >= 0 ? p.owners[in.owner] : "expression";
-  std::string msg = fmt::format("{}: {} at month {} ({}), path {} (seed {})", owner, what, st.month,
+  std::string msg = fmt::format("{}{}: {} at month {} ({}), path {} (seed {})", p.file.empty() ? "" : p.file + ": ", owner, what, st.month,
                                 month_label(p, st.month), st.first_path + i, st.seed);
   throw DomainError(msg, owner, st.month, static_cast<long long>(st.first_path + i));
 }

@@ -89,7 +89,8 @@ class Builder {
   double s(int slot, std::size_t i) const { return st_.slot(slot)[i]; }
 
   [[noreturn]] void fail(const std::string& owner, int month, std::size_t i, const std::string& what) {
-    throw DomainError(fmt::format("{}: {} (path {}, seed {})", owner, what, st_.first_path + i, st_.seed), owner,
+    throw DomainError(fmt::format("{}{}: {} (path {}, seed {})", p_.file.empty() ? "" : p_.file + ": ", owner, what,
+                                  st_.first_path + i, st_.seed), owner,
                       month, static_cast<long long>(st_.first_path + i));
   }
 

@@ -96,6 +96,7 @@ struct CheckPlan {
 struct Plan {
   // calendar
   std::string name;
+  std::string file;  ///< scenario file, for runtime error messages
   int horizon = 0, start_year = 0, start_month = 1, fiscal_year_start = 1;
   int year_offset = 0;  ///< (start_month - fiscal_year_start) mod 12
   int n_slots = 0;
