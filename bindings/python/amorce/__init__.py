@@ -13,7 +13,6 @@ command; this package re-exports its private extension ``amorce._core``.
 
 See docs/python.md for building, installing and a worked example.
 """
-from __future__ import annotations
 
 import json as _json
 from typing import Any as _Any, Mapping as _Mapping, Optional as _Optional
