@@ -353,7 +353,7 @@ TEST(ExpressionErrors, SeriesInFrom) {
   std::string msg = all_messages(d);
   EXPECT_NE(msg.find("series 'opening' cannot be used here"), std::string::npos) << msg;
   EXPECT_EQ(d[0].pos.line, 9) << msg;
-  EXPECT_EQ(d[0].pos.column, 31) << msg;
+  EXPECT_EQ(d[0].pos.column, 30) << msg;
 }
 
 // ------------------------------------------------------------------ runtime domain errors

@@ -127,7 +127,7 @@ class Gen {
       rev_names.push_back(name);
       std::string amount = pick<std::string>({"price * demand", "1000 * season(1, 1, 1.2, 1, 0.8, 0.5, 0.3, 0.6, 1, 1.1, 1.2, 1.5)",
                                               num(100, 9000), "30 * members", "amt_in * grow(0.03)"});
-      y << "  " << name << ": {amount: " << amount << paid_after() << vat_rate() << window(H)
+      y << "  " << name << ": {amount: \"" << amount << "\"" << paid_after() << vat_rate() << window(H)
         << ", kind: " << pick<std::string>({"sales", "services", "other"}) << "}\n";
     }
     // costs
@@ -135,7 +135,7 @@ class Gen {
     if (n_cost) y << "costs:\n";
     for (int k = 0; k < n_cost; ++k) {
       std::string amount = !rev_names.empty() && coin() ? "0.3 * " + pick(rev_names) : num(50, 6000);
-      y << "  c" << k << ": {amount: " << amount << paid_after() << vat_rate() << window(H)
+      y << "  c" << k << ": {amount: \"" << amount << "\"" << paid_after() << vat_rate() << window(H)
         << ", behaviour: " << pick<std::string>({"variable", "fixed"}) << "}\n";
     }
     // staff
