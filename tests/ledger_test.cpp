@@ -578,6 +578,33 @@ taxes:
   EXPECT_NEAR(c.fig(Figure::charges, 0), 72000 + 7200, kTol);
 }
 
+TEST(Taxes, CorporateTaxPartialFirstFiscalYear) {
+  // fiscal_year_start 7, start 2027-01, H = 24: year 0 = m0-5 (partial, ends within the
+  // horizon: taxed), year 1 = m6-17, year 2 = m18-23 (cut by the horizon: not taxed).
+  // Result before tax 4 000/month: 24 000 -> 3 600 booked in m5, paid in m9;
+  // 48 000 -> 7 200 booked in m17, paid in m21.
+  Case c = run(R"Y(
+revenue: {sales: {amount: 10_000}}
+costs: {all: {amount: 6_000}}
+taxes: {corporate_tax: {rate: 0.15}}
+)Y", "2027-01", 24, 7);
+  EXPECT_NEAR(c.at(Line::corporate_tax, 5), 3600, kTol);
+  EXPECT_NEAR(c.at(Line::corporate_tax, 17), 7200, kTol);
+  EXPECT_NEAR(c.sum(Line::corporate_tax, 0, 23), 10800, kTol);
+  EXPECT_NEAR(c.at(Line::cash_corporate_tax, 9), 3600, kTol);
+  EXPECT_NEAR(c.at(Line::cash_corporate_tax, 21), 7200, kTol);
+  EXPECT_NEAR(c.sum(Line::cash_corporate_tax, 0, 23), 10800, kTol);
+}
+
+TEST(Subsidies, OnceDefaultUntilIsHorizon) {
+  // once 9 000 from 3, no until: spread over months 3..11 (H = 12): 1 000 a month.
+  Case c = run(R"Y(
+subsidies: [{name: f, amount: 9_000, period: once, from: 3}]
+)Y");
+  for (int m = 0; m < 12; ++m) EXPECT_NEAR(c.at(Line::subsidies, m), m >= 3 ? 1000 : 0, kTol) << m;
+  EXPECT_NEAR(c.at(Line::cash_subsidies, 3), 9000, kTol);
+}
+
 TEST(Taxes, CorporateTaxNotOnLoss) {
   Case c = run(R"Y(
 revenue:
