@@ -58,6 +58,75 @@ namespace {
 
 inline int round_month(double x) { return static_cast<int>(std::lround(x)); }
 
+// One month of the cash plan and balance-sheet stocks as short loops over restrict rows
+// (every row is a distinct line of the ledger or a running total), so each loop vectorises;
+// the arithmetic of every element is the original expression, so results are bit-identical.
+using Out = double* __restrict;
+using In = const double* __restrict;
+
+void net_and_caf(std::size_t n, In op, In interest, In ctax, In dep, In rel, Out net, Out caf) {
+  for (std::size_t i = 0; i < n; ++i) {
+    net[i] = op[i] - interest[i] - ctax[i];
+    caf[i] = net[i] + dep[i] - rel[i];
+  }
+}
+void sum5(std::size_t n, In a, In b, In c, In d, In e, Out out) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = a[i] + b[i] + c[i] + d[i] + e[i];
+}
+void sum9(std::size_t n, In a, In b, In c, In d, In e, In f, In g, In h, In k, Out out) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = a[i] + b[i] + c[i] + d[i] + e[i] + f[i] + g[i] + h[i] + k[i];
+}
+void running_cash(std::size_t n, In cin, In cout, Out cash, Out out) {
+  for (std::size_t i = 0; i < n; ++i) {
+    cash[i] += cin[i] - cout[i];
+    out[i] = cash[i];
+  }
+}
+void stock_add(std::size_t n, Out acc, Out out, In x) {
+  for (std::size_t i = 0; i < n; ++i) {
+    acc[i] += x[i];
+    out[i] = acc[i];
+  }
+}
+void stock_sub(std::size_t n, Out acc, Out out, In x, In y) {
+  for (std::size_t i = 0; i < n; ++i) {
+    acc[i] += x[i] - y[i];
+    out[i] = acc[i];
+  }
+}
+void stock_customers(std::size_t n, Out acc, Out out, In rev, In vat_c, In c_rev) {
+  for (std::size_t i = 0; i < n; ++i) {
+    acc[i] += rev[i] + vat_c[i] - c_rev[i];
+    out[i] = acc[i];
+  }
+}
+void stock_subsidies(std::size_t n, Out acc, Out receivable, Out deferred, In sub, In c_sub) {
+  for (std::size_t i = 0; i < n; ++i) {
+    acc[i] += sub[i] - c_sub[i];
+    receivable[i] = acc[i] > 0 ? acc[i] : 0;
+    deferred[i] = acc[i] < 0 ? -acc[i] : 0;
+  }
+}
+void stock_vat(std::size_t n, Out acc, Out payable, Out receivable, In vat_c, In vat_d, In c_vat) {
+  for (std::size_t i = 0; i < n; ++i) {
+    acc[i] += vat_c[i] - vat_d[i] - c_vat[i];
+    receivable[i] = acc[i] < 0 ? -acc[i] : 0;
+    payable[i] = acc[i] > 0 ? acc[i] : 0;
+  }
+}
+void stock_suppliers(std::size_t n, Out acc, Out out, In costs, In vat_d, In c_inv, In inv, In c_supp) {
+  for (std::size_t i = 0; i < n; ++i) {
+    acc[i] += costs[i] + vat_d[i] - (c_inv[i] - inv[i]) - c_supp[i];
+    out[i] = acc[i];
+  }
+}
+void stock_taxes(std::size_t n, Out acc, Out out, In pt, In ctax, In c_pt, In c_ct) {
+  for (std::size_t i = 0; i < n; ++i) {
+    acc[i] += pt[i] + ctax[i] - c_pt[i] - c_ct[i];
+    out[i] = acc[i];
+  }
+}
+
 class Builder {
  public:
   Builder(BlockState& st, Ledger& L) : st_(st), p_(*st.plan), L_(L), H_(p_.horizon), n_(st.n) {}
@@ -429,64 +498,37 @@ class Builder {
     std::vector<double> retained(n_), fixed(n_), cust(n_), subs(n_), igr(n_), vat(n_), supp(n_), social(n_),
         taxes(n_), unreleased(n_), loans(n_);
     for (int m = 0; m < H_; ++m) {
-      const double *op = row(Line::operating_result, m), *interest = row(Line::interest, m),
-                   *ctax = row(Line::corporate_tax, m), *dep = row(Line::depreciation, m),
-                   *rel = row(Line::grant_release, m), *c_rev = row(Line::cash_revenue, m),
-                   *c_sub = row(Line::cash_subsidies, m), *c_igr = row(Line::cash_investment_grants, m),
-                   *c_eq = row(Line::cash_equity, m), *c_loan = row(Line::cash_loans, m),
-                   *c_supp = row(Line::cash_suppliers, m), *c_w = row(Line::cash_wages, m),
-                   *c_soc = row(Line::cash_social_charges, m), *c_inv = row(Line::cash_investments, m),
-                   *c_int = row(Line::cash_interest, m), *c_pri = row(Line::cash_principal, m),
-                   *c_vat = row(Line::cash_vat, m), *c_pt = row(Line::cash_payroll_tax, m),
-                   *c_ct = row(Line::cash_corporate_tax, m), *vat_c = row(Line::vat_collected, m),
-                   *vat_d = row(Line::vat_deductible, m), *inv = row(Line::investments, m),
-                   *rev = row(Line::revenue, m), *sub = row(Line::subsidies, m), *awarded = row(Line::investment_grants_awarded, m),
-                   *costs = row(Line::costs, m), *charges = row(Line::staff_charges, m), *pt = row(Line::payroll_tax, m);
-      double *net = row(Line::net_result, m), *caf = row(Line::caf, m), *cin = row(Line::cash_in, m),
-             *cout = row(Line::cash_out, m), *cash_m = row(Line::cash, m);
-      double *o_fixed = row(Line::fixed_assets, m), *o_cust = row(Line::receivables_customers, m),
-             *o_subs = row(Line::receivables_subsidies, m), *o_def = row(Line::deferred_income, m),
-             *o_igr = row(Line::receivables_investment_grants, m), *o_vr = row(Line::receivables_vat, m),
-             *o_vp = row(Line::payables_vat, m), *o_soc = row(Line::payables_social, m),
-             *o_tax = row(Line::payables_taxes, m), *o_eq = row(Line::equity, m), *o_ret = row(Line::retained_results, m),
-             *o_unr = row(Line::grants_unreleased, m), *o_loan = row(Line::loans_outstanding, m),
-             *o_supp = row(Line::payables_suppliers, m);
-      for (std::size_t i = 0; i < n_; ++i) {
-        net[i] = op[i] - interest[i] - ctax[i];
-        caf[i] = net[i] + dep[i] - rel[i];
-        cin[i] = c_rev[i] + c_sub[i] + c_igr[i] + c_eq[i] + c_loan[i];
-        cout[i] = c_supp[i] + c_w[i] + c_soc[i] + c_inv[i] + c_int[i] + c_pri[i] + c_vat[i] + c_pt[i] + c_ct[i];
-        cash[i] += cin[i] - cout[i];
-        cash_m[i] = cash[i];
-        // stocks: accrued minus settled
-        equity[i] += c_eq[i];
-        retained[i] += net[i];
-        fixed[i] += inv[i] - dep[i];
-        cust[i] += rev[i] + vat_c[i] - c_rev[i];
-        subs[i] += sub[i] - c_sub[i];
-        igr[i] += awarded[i] - c_igr[i];
-        vat[i] += vat_c[i] - vat_d[i] - c_vat[i];
-        // supplier VAT = deductible VAT less the VAT on investments (paid with the investment)
-        supp[i] += costs[i] + vat_d[i] - (c_inv[i] - inv[i]) - c_supp[i];
-        social[i] += charges[i] - c_soc[i];
-        taxes[i] += pt[i] + ctax[i] - c_pt[i] - c_ct[i];
-        unreleased[i] += awarded[i] - rel[i];
-        loans[i] += c_loan[i] - c_pri[i];
-        o_fixed[i] = fixed[i];
-        o_cust[i] = cust[i];
-        o_subs[i] = subs[i] > 0 ? subs[i] : 0;
-        o_def[i] = subs[i] < 0 ? -subs[i] : 0;
-        o_igr[i] = igr[i];
-        o_vr[i] = vat[i] < 0 ? -vat[i] : 0;
-        o_vp[i] = vat[i] > 0 ? vat[i] : 0;
-        o_soc[i] = social[i];
-        o_tax[i] = taxes[i];
-        o_eq[i] = equity[i];
-        o_ret[i] = retained[i];
-        o_unr[i] = unreleased[i];
-        o_loan[i] = loans[i];
-        o_supp[i] = supp[i];
-      }
+      const std::size_t n = n_;
+      auto r = [&](Line l) { return row(l, m); };
+      net_and_caf(n, r(Line::operating_result), r(Line::interest), r(Line::corporate_tax), r(Line::depreciation),
+                  r(Line::grant_release), r(Line::net_result), r(Line::caf));
+      sum5(n, r(Line::cash_revenue), r(Line::cash_subsidies), r(Line::cash_investment_grants), r(Line::cash_equity),
+           r(Line::cash_loans), r(Line::cash_in));
+      sum9(n, r(Line::cash_suppliers), r(Line::cash_wages), r(Line::cash_social_charges), r(Line::cash_investments),
+           r(Line::cash_interest), r(Line::cash_principal), r(Line::cash_vat), r(Line::cash_payroll_tax),
+           r(Line::cash_corporate_tax), r(Line::cash_out));
+      running_cash(n, r(Line::cash_in), r(Line::cash_out), cash.data(), r(Line::cash));
+      // stocks: accrued minus settled
+      stock_add(n, equity.data(), r(Line::equity), r(Line::cash_equity));
+      stock_add(n, retained.data(), r(Line::retained_results), r(Line::net_result));
+      stock_sub(n, fixed.data(), r(Line::fixed_assets), r(Line::investments), r(Line::depreciation));
+      stock_customers(n, cust.data(), r(Line::receivables_customers), r(Line::revenue), r(Line::vat_collected),
+                      r(Line::cash_revenue));
+      stock_subsidies(n, subs.data(), r(Line::receivables_subsidies), r(Line::deferred_income), r(Line::subsidies),
+                      r(Line::cash_subsidies));
+      stock_sub(n, igr.data(), r(Line::receivables_investment_grants), r(Line::investment_grants_awarded),
+                r(Line::cash_investment_grants));
+      stock_vat(n, vat.data(), r(Line::payables_vat), r(Line::receivables_vat), r(Line::vat_collected),
+                r(Line::vat_deductible), r(Line::cash_vat));
+      // supplier VAT = deductible VAT less the VAT on investments (paid with the investment)
+      stock_suppliers(n, supp.data(), r(Line::payables_suppliers), r(Line::costs), r(Line::vat_deductible),
+                      r(Line::cash_investments), r(Line::investments), r(Line::cash_suppliers));
+      stock_sub(n, social.data(), r(Line::payables_social), r(Line::staff_charges), r(Line::cash_social_charges));
+      stock_taxes(n, taxes.data(), r(Line::payables_taxes), r(Line::payroll_tax), r(Line::corporate_tax),
+                  r(Line::cash_payroll_tax), r(Line::cash_corporate_tax));
+      stock_sub(n, unreleased.data(), r(Line::grants_unreleased), r(Line::investment_grants_awarded),
+                r(Line::grant_release));
+      stock_sub(n, loans.data(), r(Line::loans_outstanding), r(Line::cash_loans), r(Line::cash_principal));
     }
   }
 
