@@ -13,7 +13,7 @@ BIN=$BUILD/bench/amorce_bench
 if [[ ! -d $BUILD ]]; then cmake --preset bench >/dev/null || { echo "bench/ci.sh: configure failed (skipped)"; exit 0; }; fi
 cmake --build "$BUILD" -j2 --target amorce_bench >/dev/null 2>&1 || { echo "bench/ci.sh: build failed (skipped)"; exit 0; }
 mkdir -p bench/results
-FILTER='BM_reference_kernel|BM_quantile_(fast|exact)/(pert|normal|lognormal|triangular|poisson)$|BM_fill_uniforms|BM_plan_ops/(1|16|256)$|BM_peer_(evaluate|simulate_block|compute_results)|BM_run/peer/10000'
+FILTER='BM_reference_kernel|BM_quantile_(fast|exact)/(pert|normal|lognormal|triangular|poisson)$|BM_fill_uniforms|BM_plan_ops/(1|16|256)$|BM_peer_(evaluate|simulate_block|compute_results)|BM_run/peer/10000/'
 echo "bench/ci.sh: load average $(cut -d' ' -f1-3 /proc/loadavg)"
 timeout 120 "$BIN" --benchmark_filter="$FILTER" --benchmark_min_time=0.05 --benchmark_repetitions=3 \
   --benchmark_report_aggregates_only=false --benchmark_out=bench/results/ci.json --benchmark_out_format=json \
