@@ -33,7 +33,7 @@ RunOptions run_options(const Plan& plan, const RunFlags& f) {
 
 Command add_run_command(CLI::App& app) {
   struct Opts {
-    std::string file, format = "table", out_dir;
+    std::string file, format = "table", out_dir, report;
     bool keep_paths = false;
     RunFlags flags;
   };
@@ -43,8 +43,10 @@ Command add_run_command(CLI::App& app) {
   add_run_flags(sub, o->flags);
   sub->add_option("--out", o->out_dir, "write summary.json, monthly.csv, annual.csv, indicators.csv to this directory");
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));
+  sub->add_option("--report", o->report, "also write the funder's HTML report (French) to this file");
   sub->add_flag("--keep-paths", o->keep_paths, "keep every path's monthly cash (memory grows with paths x months); --out then writes paths.csv");
   return {sub, [o]() {
+            if (!o->report.empty() && !check_report_assets()) return 1;
             Scenario sc = load_scenario(o->file, o->flags.variant);
             Plan plan = compile(sc);
             RunOptions ro = run_options(plan, o->flags);
@@ -52,6 +54,7 @@ Command add_run_command(CLI::App& app) {
             ro.progress = isatty(fileno(stderr)) != 0;
             RunResult result = run_monte_carlo(plan, ro);
             if (!o->out_dir.empty()) write_run_outputs(o->out_dir, plan, result);
+            if (!o->report.empty()) write_report_file(o->report, o->file, sc, plan, result, "fr", "");
             if (o->format == "json") std::cout << run_summary_json(plan, result).dump(2) << "\n";
             else print_run_summary(std::cout, plan, result);
             return 0;

@@ -15,6 +15,7 @@ struct Command {
 
 Command add_check_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
+Command add_report_command(CLI::App& app);
 
 /// Options shared by commands that run the Monte Carlo engine.
 struct RunFlags {
@@ -35,5 +36,11 @@ namespace amorce::cli {
 
 /// RunOptions: the scenario's simulation defaults overridden by the command line.
 RunOptions run_options(const Plan& plan, const RunFlags& f);
+
+/// The funder's HTML report (cmd_report.cpp): check_report_assets prints why on stderr when the
+/// charting library is missing; write_report_file runs the base case and writes `path` atomically.
+bool check_report_assets();
+void write_report_file(const std::string& path, const std::string& scenario_file, const Scenario& sc, const Plan& plan,
+                       const RunResult& result, const std::string& lang, const std::string& sensitivity);
 
 }  // namespace amorce::cli

@@ -1,0 +1,1014 @@
+// The funder's report: one self-contained HTML file. Text, tables and figures are written
+// here (readable without JavaScript and in print); charts are Vega-Lite specifications drawn
+// in the browser by the vega bundles embedded at build time (report/assets.cmake).
+#include "amorce/report.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "amorce/atomic_file.hpp"
+#include "amorce/distributions.hpp"
+#include "amorce/evaluate.hpp"
+#include "amorce/stats.hpp"
+
+namespace amorce::report_assets {
+// Defined in the generated report_assets.cpp (empty when the npm packages were missing).
+extern const std::string_view vega, vega_lite, vega_embed, css, script;
+}  // namespace amorce::report_assets
+
+namespace amorce {
+
+using nlohmann::json;
+
+// ------------------------------------------------------------------------ SHA-256
+
+std::string sha256_hex(const std::string& bytes) {
+  static constexpr std::uint32_t k[64] = {
+      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+  std::uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::string msg = bytes;
+  const std::uint64_t bit_len = static_cast<std::uint64_t>(bytes.size()) * 8;
+  msg.push_back(static_cast<char>(0x80));
+  while (msg.size() % 64 != 56) msg.push_back('\0');
+  for (int i = 7; i >= 0; --i) msg.push_back(static_cast<char>((bit_len >> (8 * i)) & 0xff));
+  auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
+  for (std::size_t off = 0; off < msg.size(); off += 64) {
+    std::uint32_t w[64];
+    for (int i = 0; i < 16; ++i)
+      w[i] = (static_cast<std::uint32_t>(static_cast<unsigned char>(msg[off + 4 * i])) << 24) |
+             (static_cast<std::uint32_t>(static_cast<unsigned char>(msg[off + 4 * i + 1])) << 16) |
+             (static_cast<std::uint32_t>(static_cast<unsigned char>(msg[off + 4 * i + 2])) << 8) |
+             static_cast<std::uint32_t>(static_cast<unsigned char>(msg[off + 4 * i + 3]));
+    for (int i = 16; i < 64; ++i) {
+      std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+    for (int i = 0; i < 64; ++i) {
+      std::uint32_t S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+      std::uint32_t ch = (e & f) ^ (~e & g);
+      std::uint32_t t1 = hh + S1 + ch + k[i] + w[i];
+      std::uint32_t S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+      std::uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+      std::uint32_t t2 = S0 + maj;
+      hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+    }
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+  }
+  std::string out;
+  for (std::uint32_t x : h) out += fmt::format("{:08x}", x);
+  return out;
+}
+
+// ------------------------------------------------------------------------ formatting
+
+namespace {
+
+constexpr const char* kNarrowNbsp = "\xE2\x80\xAF";  // U+202F, French thousands separator
+constexpr const char* kNbsp = "\xC2\xA0";            // U+00A0, before € and %
+constexpr const char* kDash = "\xE2\x80\x94";        // em dash: value that does not exist
+
+struct Tr {
+  bool fr = true;
+  std::string operator()(const char* f, const char* e) const { return fr ? f : e; }
+};
+
+std::string group_digits(long long x, const std::string& sep) {
+  bool neg = x < 0;
+  std::string digits = std::to_string(neg ? -x : x);
+  std::string out;
+  int c = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (c && c % 3 == 0) out.insert(0, sep);
+    out.insert(out.begin(), *it);
+    ++c;
+  }
+  return neg ? "-" + out : out;
+}
+
+std::string fmt_pct(double p, bool fr, int decimals = 1) {
+  if (!std::isfinite(p)) return kDash;
+  std::string s = fmt::format("{:.{}f}", 100 * p, decimals);
+  if (fr) {
+    std::replace(s.begin(), s.end(), '.', ',');
+    return s + kNbsp + "%";
+  }
+  return s + "%";
+}
+
+std::string fmt_dec(double v, bool fr, int decimals) {
+  if (!std::isfinite(v)) return kDash;
+  std::string s = fmt::format("{:.{}f}", v, decimals);
+  if (fr) std::replace(s.begin(), s.end(), '.', ',');
+  return s;
+}
+
+/// A parameter as it reads: plain numbers grouped, expressions kept as written.
+std::string fmt_param(const std::string& text, bool fr) {
+  std::string t;
+  for (char ch : text)
+    if (ch != '_') t.push_back(ch);
+  char* end = nullptr;
+  double v = std::strtod(t.c_str(), &end);
+  if (!t.empty() && end && *end == '\0' && std::isfinite(v)) {
+    if (v == std::floor(v) && std::fabs(v) < 1e15) return group_digits(static_cast<long long>(v), fr ? kNarrowNbsp : ",");
+    std::string s = fmt::format("{:g}", v);
+    if (fr) std::replace(s.begin(), s.end(), '.', ',');
+    return s;
+  }
+  return text;
+}
+
+/// A value of an input: euros-like magnitudes grouped, small values with 3 significant digits.
+std::string fmt_value(double v, bool fr) {
+  if (!std::isfinite(v)) return kDash;
+  double a = std::fabs(v);
+  std::string s;
+  if (a >= 1000) return group_digits(std::llround(v), fr ? kNarrowNbsp : ",");
+  if (a == std::floor(a)) s = fmt::format("{:.0f}", v);
+  else s = fmt::format("{:.3g}", v);
+  if (fr) std::replace(s.begin(), s.end(), '.', ',');
+  return s;
+}
+
+std::string esc(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&#39;"; break;
+      default: o.push_back(c);
+    }
+  }
+  return o;
+}
+
+/// JSON inside <script type="application/json">: no "<", ">" or "&" can end the element.
+std::string json_island(const json& j) {
+  std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string o;
+  o.reserve(s.size());
+  for (char c : s) {
+    if (c == '<') o += "\\u003c";
+    else if (c == '>') o += "\\u003e";
+    else if (c == '&') o += "\\u0026";
+    else o.push_back(c);
+  }
+  return o;
+}
+
+/// JavaScript inside <script>: "</script" and "<!--" cannot appear literally.
+std::string inline_script(std::string_view js) {
+  std::string s(js);
+  auto replace_all = [&](const std::string& from, const std::string& to) {
+    for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  };
+  replace_all("</script", "<\\/script");
+  replace_all("</SCRIPT", "<\\/SCRIPT");
+  replace_all("<!--", "<\\!--");
+  return s;
+}
+
+std::string read_file(const std::filesystem::path& p, bool* ok) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    *ok = false;
+    return {};
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *ok = true;
+  return ss.str();
+}
+
+struct Assets {
+  std::string vega, vega_lite, vega_embed;
+  std::string where;
+};
+
+bool load_assets(Assets& a, std::string* why) {
+  if (!report_assets::vega.empty() && !report_assets::vega_lite.empty() && !report_assets::vega_embed.empty()) {
+    a.vega = report_assets::vega;
+    a.vega_lite = report_assets::vega_lite;
+    a.vega_embed = report_assets::vega_embed;
+    a.where = "embedded";
+    return true;
+  }
+  if (const char* dir = std::getenv("AMORCE_ASSET_DIR"); dir && *dir) {
+    bool ok1 = false, ok2 = false, ok3 = false;
+    std::filesystem::path d(dir);
+    a.vega = read_file(d / "vega.min.js", &ok1);
+    a.vega_lite = read_file(d / "vega-lite.min.js", &ok2);
+    a.vega_embed = read_file(d / "vega-embed.min.js", &ok3);
+    if (ok1 && ok2 && ok3 && !a.vega.empty() && !a.vega_lite.empty() && !a.vega_embed.empty()) {
+      a.where = d.string();
+      return true;
+    }
+    if (why)
+      *why = "AMORCE_ASSET_DIR=" + d.string() + " does not hold vega.min.js, vega-lite.min.js and vega-embed.min.js";
+    return false;
+  }
+  if (why)
+    *why =
+        "this amorce was built without the charting library (vega, vega-lite, vega-embed): run `npm ci --prefix report` "
+        "(needs Node.js and npm), then re-run cmake and rebuild; or set AMORCE_ASSET_DIR to a directory holding "
+        "vega.min.js, vega-lite.min.js and vega-embed.min.js";
+  return false;
+}
+
+std::string today() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+const char* kMonthsFr[] = {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."};
+const char* kMonthsEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+}  // namespace
+
+std::string format_money(double v, const std::string& lang) {
+  if (!std::isfinite(v)) return kDash;
+  long long x = std::llround(v);
+  if (lang == "en") {
+    std::string g = group_digits(x < 0 ? -x : x, ",");
+    return (x < 0 ? "-€" : "€") + g;
+  }
+  return group_digits(x, kNarrowNbsp) + kNbsp + "€";
+}
+
+bool report_assets_available(std::string* why) {
+  Assets a;
+  return load_assets(a, why);
+}
+
+// ------------------------------------------------------------------------ the report
+
+namespace {
+
+class Report {
+ public:
+  Report(const Scenario& sc, const Plan& plan, const RunResult& run, const BaseCase& base, const ReportOptions& o)
+      : sc_(sc), plan_(plan), run_(run), base_(base), o_(o), fr_(o.lang != "en"), t_{fr_} {
+    N_ = static_cast<std::size_t>(run.paths());
+    Y_ = static_cast<int>(run.years.size());
+    bj_ = base_case_json(base);
+  }
+
+  std::string render(const Assets& assets) {
+    std::string body;
+    body += header();
+    body += answers();
+    body += cash_section();
+    body += distributions_section();
+    body += resources_section();
+    body += statements_section();
+    body += sensitivity_section();
+    body += checks_section();
+    body += assumptions_section();
+    body += method_section();
+    body += fmt::format("<footer>{} amorce {} — {}</footer>\n", esc(t_("Rapport produit par", "Report produced by")),
+                        AMORCE_VERSION, esc(t_("aucune ressource externe n'est chargée : ce fichier s'ouvre hors ligne.",
+                                                "no external resource is loaded: this file opens offline.")));
+
+    json charts = {{"lang", fr_ ? "fr" : "en"}, {"charts", charts_}};
+    std::string html;
+    html.reserve(assets.vega.size() + assets.vega_lite.size() + assets.vega_embed.size() + body.size() + 200000);
+    html += "<!DOCTYPE html>\n<html lang=\"" + std::string(fr_ ? "fr" : "en") + "\">\n<head>\n<meta charset=\"utf-8\">\n";
+    html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+    html += "<meta name=\"generator\" content=\"amorce " AMORCE_VERSION "\">\n";
+    // no network at all: only inline scripts, styles, data: images and blob: exports
+    html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline' "
+            "'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:\">\n";
+    html += "<title>" + esc(t_("Étude de viabilité — ", "Viability study — ") + plan_.name) + "</title>\n";
+    html += "<style>\n" + std::string(report_assets::css) + "\n</style>\n</head>\n<body>\n";
+    html += body;
+    html += "<script type=\"application/json\" id=\"amorce-summary\">" + json_island(run_summary_json(plan_, run_)) + "</script>\n";
+    html += "<script type=\"application/json\" id=\"amorce-charts\">" + json_island(charts) + "</script>\n";
+    html += "<script>\n" + inline_script(assets.vega) + "\n</script>\n";
+    html += "<script>\n" + inline_script(assets.vega_lite) + "\n</script>\n";
+    html += "<script>\n" + inline_script(assets.vega_embed) + "\n</script>\n";
+    html += "<script>\n" + inline_script(report_assets::script) + "\n</script>\n";
+    html += "</body>\n</html>\n";
+    return html;
+  }
+
+ private:
+  // ---------------------------------------------------------------- helpers
+  std::string money(double v) const { return format_money(v, fr_ ? "fr" : "en"); }
+  std::string pct(double p, int d = 1) const { return fmt_pct(p, fr_, d); }
+  std::string month_text(int m) const {
+    int idx = plan_.start_month - 1 + m;
+    int year = plan_.start_year + idx / 12;
+    int mo = idx % 12;
+    return fmt::format("{} {}", fr_ ? kMonthsFr[mo] : kMonthsEn[mo], year);
+  }
+  std::string month_date(int m) const { return month_label(plan_, m) + "-01"; }
+  std::string year_label(int y) const { return run_.years[y].label + (run_.years[y].complete ? "" : "*"); }
+  double fig_q(Figure f, int y, double p) const {
+    const QuantileSketch& sk = run_.figure_sketches[static_cast<std::size_t>(f) * Y_ + y];
+    return sk.count() ? sk.quantile(p) : NAN;
+  }
+  /// data-key / data-value attributes: the browser test matches them with the JSON summary.
+  static std::string kv(const std::string& key, double v) {
+    return fmt::format(" data-key=\"{}\" data-value=\"{}\"", esc(key), std::isfinite(v) ? fmt::format("{:.17g}", v) : "null");
+  }
+  std::string money_cell(double med, double lo, double hi, bool with_range = true) const {
+    std::string s = "<td class=\"num\">" + money(med);
+    if (with_range && std::isfinite(lo) && std::isfinite(hi)) s += "<span class=\"range\">" + money(lo) + " – " + money(hi) + "</span>";
+    return s + "</td>";
+  }
+  json axis_money(const std::string& title) const {
+    return {{"title", title}, {"format", "$,.0f"}, {"labelFlush", false}};
+  }
+  json month_x(const std::string& title) const {
+    return {{"field", "date"}, {"type", "temporal"}, {"timeUnit", "utcyearmonth"},
+            {"axis", {{"title", title}, {"format", "%b %Y"}, {"labelAngle", 0}, {"tickCount", 8}}}};
+  }
+  static json base_config() {
+    return {{"font", "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"},
+            {"axis", {{"labelFontSize", 11}, {"titleFontSize", 12}, {"titleFontWeight", "normal"}, {"grid", true},
+                      {"gridColor", "#e6e6ea"}}},
+            {"legend", {{"orient", "bottom"}, {"labelFontSize", 11}, {"titleFontSize", 11}, {"symbolSize", 120}}},
+            {"view", {{"stroke", nullptr}}},
+            {"background", "#ffffff"}};
+  }
+  std::string figure(const std::string& id, json spec, const std::string& title, const std::string& caption) {
+    spec["config"] = base_config();
+    if (!spec.contains("autosize")) spec["autosize"] = {{"type", "fit-x"}, {"contains", "padding"}};
+    charts_.push_back({{"id", id}, {"spec", spec}});
+    return fmt::format("<figure>\n<h3>{}</h3>\n<div class=\"chart\" id=\"{}\" role=\"img\" aria-label=\"{}\"></div>\n"
+                       "<figcaption>{}</figcaption>\n</figure>\n",
+                       esc(title), id, esc(title), caption);
+  }
+  std::vector<double> indicator_values(Indicator k) const {
+    return std::vector<double>(run_.indicator(k), run_.indicator(k) + N_);
+  }
+
+  // ---------------------------------------------------------------- header
+  std::string header() const {
+    std::string file_hash = kDash;
+    std::string file_name = o_.scenario_file.empty() ? sc_.file : o_.scenario_file;
+    if (!file_name.empty()) {
+      bool ok = false;
+      std::string bytes = read_file(file_name, &ok);
+      if (ok) file_hash = "SHA-256 " + sha256_hex(bytes);
+    }
+    const char* sampling = run_.options.sampling == Sampling::mc ? "Monte Carlo" : run_.options.sampling == Sampling::lhs
+                                                                                       ? (fr_ ? "hypercube latin (LHS)" : "Latin hypercube (LHS)")
+                                                                                       : "Sobol (quasi-Monte Carlo)";
+    std::string s = "<header id=\"report-header\">\n";
+    s += "<p class=\"subtitle\">" + esc(t_("Étude de viabilité — rapport pour le comité de financement",
+                                            "Viability study — report for the funding committee")) + "</p>\n";
+    s += "<h1 id=\"scenario-name\">" + esc(plan_.name) + "</h1>\n";
+    if (!sc_.description.empty()) s += "<p>" + esc(sc_.description) + "</p>\n";
+    s += "<dl class=\"meta\">\n";
+    auto row = [&](const std::string& k, const std::string& v) { s += "<dt>" + esc(k) + "</dt><dd>" + v + "</dd>\n"; };
+    row(t_("Date du rapport", "Report date"), esc(o_.date.empty() ? today() : o_.date));
+    row(t_("Période simulée", "Period simulated"),
+        esc(fmt::format("{} → {} ({} {})", month_text(0), month_text(plan_.horizon - 1), plan_.horizon, t_("mois", "months"))));
+    if (!sc_.applied_variant.empty()) row(t_("Variante", "Variant"), esc(sc_.applied_variant));
+    row(t_("Chemins simulés", "Paths simulated"), esc(group_digits(run_.paths(), fr_ ? kNarrowNbsp : ",")));
+    row(t_("Graine aléatoire", "Random seed"), esc(std::to_string(run_.options.seed)));
+    row(t_("Échantillonnage", "Sampling"), esc(sampling));
+    row(t_("Version d'amorce", "amorce version"), esc(AMORCE_VERSION));
+    row(t_("Fichier du scénario", "Scenario file"), esc(file_name.empty() ? std::string(kDash) : file_name));
+    row(t_("Empreinte du fichier", "File fingerprint"), "<span class=\"hash\" id=\"scenario-hash\">" + esc(file_hash) + "</span>");
+    s += "</dl>\n</header>\n";
+    return s;
+  }
+
+  // ---------------------------------------------------------------- the five answers
+  std::string answers() const {
+    std::uint64_t hits = 0;
+    const double* sf = run_.indicator(Indicator::shortfall);
+    for (std::size_t i = 0; i < N_; ++i) hits += sf[i] != 0;
+    Probability p = estimate_probability(hits, N_);
+    ScalarSummary fn = summarize(run_.indicator(Indicator::funding_need), N_, {50, 90});
+    ScalarSummary mc = summarize(run_.indicator(Indicator::min_cash), N_, {10, 50, 90});
+    ScalarSummary mm = summarize(run_.indicator(Indicator::min_cash_month), N_, {50});
+    ScalarSummary be = summarize(run_.indicator(Indicator::breakeven_month), N_, {50});
+    std::vector<double> bev = indicator_values(Indicator::breakeven_month);
+    for (auto& v : bev)
+      if (std::isnan(v)) v = INFINITY;
+    std::sort(bev.begin(), bev.end());
+    double be50 = N_ ? quantile_sorted(bev.data(), N_, 0.5) : NAN;
+    const double never = N_ ? static_cast<double>(be.missing) / static_cast<double>(N_) : NAN;
+
+    std::string s = "<section class=\"answers\" id=\"answers\">\n<h2>" + esc(t_("Les cinq réponses", "The five answers")) + "</h2>\n<ol>\n";
+    // 1. shortfall
+    s += "<li><span class=\"q\">" + esc(t_("Risque que la trésorerie devienne négative au moins un mois",
+                                          "Risk that cash goes negative in at least one month")) + "</span>";
+    s += fmt::format("<span class=\"a\"><span class=\"big{}\"{}>{}</span> <span{}>± {}</span> {}</span></li>\n",
+                     p.p >= 0.2 ? " risk-high" : "", kv("shortfall.p", p.p), pct(p.p), kv("shortfall.se", p.se), pct(p.se),
+                     esc(t_("(erreur type de l'estimation Monte Carlo)", "(Monte Carlo standard error)")));
+    // 2. funding need
+    s += "<li><span class=\"q\">" + esc(t_("Besoin de financement (apport ou avance de trésorerie pour ne jamais être à découvert)",
+                                          "Funding need (cash to add so that the account is never overdrawn)")) + "</span>";
+    s += fmt::format("<span class=\"a\">{} <span class=\"big\"{}>{}</span> · {} <span class=\"big\"{}>{}</span></span></li>\n",
+                     esc(t_("médiane", "median")), kv("funding_need.p50", fn.quantiles[0]), money(fn.quantiles[0]),
+                     esc(t_("P90 (couvre 9 cas sur 10)", "P90 (covers 9 cases in 10)")), kv("funding_need.p90", fn.quantiles[1]),
+                     money(fn.quantiles[1]));
+    // 3. minimum cash
+    std::string when = std::isnan(mm.quantiles[0]) ? std::string(kDash) : month_text(static_cast<int>(mm.quantiles[0]));
+    s += "<li><span class=\"q\">" + esc(t_("Trésorerie minimale sur la période, et quand", "Minimum cash over the period, and when")) + "</span>";
+    s += fmt::format("<span class=\"a\">{} <span class=\"big\"{}>{}</span> ({} {} – {}) · {} <span{}>{}</span></span></li>\n",
+                     esc(t_("médiane", "median")), kv("min_cash.p50", mc.quantiles[1]), money(mc.quantiles[1]),
+                     esc(t_("P10–P90 :", "P10–P90:")), money(mc.quantiles[0]), money(mc.quantiles[2]),
+                     esc(t_("mois médian du minimum :", "median month of the minimum:")), kv("min_cash_month.p50", mm.quantiles[0]),
+                     esc(when));
+    // 4. breakeven
+    std::string be_text = std::isfinite(be50) ? month_text(static_cast<int>(be50)) + " (" +
+                                                    fmt::format("{} {}", static_cast<int>(be50), t_("mois après le démarrage", "months after the start")) + ")"
+                                              : t_("jamais dans l'horizon", "never within the horizon");
+    s += "<li><span class=\"q\">" + esc(t_("Point mort : mois à partir duquel le résultat d'exploitation reste positif",
+                                          "Breakeven: month from which the operating result stays positive")) + "</span>";
+    s += fmt::format("<span class=\"a\">{} <span class=\"big\"{}>{}</span> · {} <span class=\"big\"{}>{}</span></span></li>\n",
+                     esc(t_("médiane", "median")), kv("breakeven.p50", std::isfinite(be50) ? be50 : NAN), esc(be_text),
+                     esc(t_("jamais atteint dans l'horizon :", "never reached within the horizon:")), kv("breakeven.never", never),
+                     pct(never));
+    // 5. subsidy share and self-financing
+    s += "<li><span class=\"q\">" + esc(t_("Dépendance aux subventions et autofinancement, par exercice (médianes)",
+                                          "Subsidy dependence and self-financing, by fiscal year (medians)")) + "</span>";
+    s += "<div class=\"scroll\"><table id=\"answers-years\"><tr><th></th>";
+    for (int y = 0; y < Y_; ++y) s += "<th class=\"num\">" + esc(year_label(y)) + "</th>";
+    s += "</tr>\n<tr><td>" + esc(t_("Part des subventions dans les ressources", "Subsidies as a share of resources")) + "</td>";
+    for (int y = 0; y < Y_; ++y) {
+      double v = fig_q(Figure::subsidy_share, y, 0.5);
+      s += fmt::format("<td class=\"num\"{}>{}</td>", kv("subsidy_share." + run_.years[y].label, v), pct(v, 0));
+    }
+    s += "</tr>\n<tr><td>" + esc(t_("Autofinancement (recettes propres / charges)", "Self-financing (earned income / costs)")) + "</td>";
+    for (int y = 0; y < Y_; ++y) {
+      double v = fig_q(Figure::self_financing, y, 0.5);
+      s += fmt::format("<td class=\"num\"{}>{}</td>", kv("self_financing." + run_.years[y].label, v), pct(v, 0));
+    }
+    s += "</tr></table></div></li>\n</ol>\n";
+    if (std::any_of(run_.years.begin(), run_.years.end(), [](const FiscalYear& f) { return !f.complete; }))
+      s += "<p class=\"src\">" + esc(t_("* exercice incomplet (coupé par le début ou la fin de la période simulée).",
+                                         "* incomplete fiscal year (cut by the start or the end of the period simulated).")) + "</p>\n";
+    s += "</section>\n";
+    return s;
+  }
+
+  // ---------------------------------------------------------------- cash
+  std::string cash_section() {
+    std::string s = "<section id=\"cash\">\n<h2>" + esc(t_("Trésorerie", "Cash")) + "</h2>\n";
+    auto it = std::find(run_.series_names.begin(), run_.series_names.end(), "cash");
+    if (it == run_.series_names.end()) return s + "</section>\n";
+    const SeriesBands& bands = run_.series[static_cast<std::size_t>(it - run_.series_names.begin())];
+    auto q = bands.quantiles({5, 25, 50, 75, 95});
+    json fan = json::array();
+    for (int m = 0; m < plan_.horizon; ++m)
+      fan.push_back({{"date", month_date(m)}, {"month", month_text(m)}, {"p5", q[0][m]}, {"p25", q[1][m]}, {"p50", q[2][m]},
+                     {"p75", q[3][m]}, {"p95", q[4][m]}});
+    json pay = json::array();
+    const auto& cs = bj_["monthly"]["cash_subsidies"];
+    for (int m = 0; m < plan_.horizon; ++m) {
+      double v = cs.at(static_cast<std::size_t>(m)).is_number() ? cs.at(static_cast<std::size_t>(m)).get<double>() : 0.0;
+      if (v > 0.5) pay.push_back({{"date", month_date(m)}, {"month", month_text(m)}, {"amount", v}});
+    }
+    const std::string l90 = t_("P5–P95 (9 chemins sur 10)", "P5–P95 (9 paths in 10)");
+    const std::string l50 = t_("P25–P75 (1 chemin sur 2)", "P25–P75 (1 path in 2)");
+    const std::string lmed = t_("Médiane", "Median");
+    const std::string lpay = t_("Versement de subvention (cas de base)", "Subsidy payment (base case)");
+    json color_scale = {{"domain", {l90, l50, lmed, lpay}}, {"range", {"#BFD9EC", "#6AAED6", "#0072B2", "#E69F00"}}};
+    json x = month_x(t_("Mois", "Month"));
+    json tt = {{{"field", "month"}, {"title", t_("Mois", "Month")}},
+               {{"field", "p5"}, {"title", "P5"}, {"format", "$,.0f"}},
+               {{"field", "p25"}, {"title", "P25"}, {"format", "$,.0f"}},
+               {{"field", "p50"}, {"title", lmed}, {"format", "$,.0f"}},
+               {{"field", "p75"}, {"title", "P75"}, {"format", "$,.0f"}},
+               {{"field", "p95"}, {"title", "P95"}, {"format", "$,.0f"}}};
+    json layers = json::array();
+    layers.push_back({{"data", {{"values", fan}}}, {"mark", {{"type", "area"}, {"opacity", 0.9}}},
+                      {"encoding", {{"x", x}, {"y", {{"field", "p5"}, {"type", "quantitative"}, {"axis", axis_money(t_("Trésorerie en fin de mois (€)", "Cash at month end (€)"))}}},
+                                    {"y2", {{"field", "p95"}}},
+                                    {"color", {{"datum", l90}, {"type", "nominal"}, {"scale", color_scale}, {"legend", {{"title", nullptr}}}}}}}});
+    layers.push_back({{"data", {{"values", fan}}}, {"mark", {{"type", "area"}, {"opacity", 0.9}}},
+                      {"encoding", {{"x", x}, {"y", {{"field", "p25"}, {"type", "quantitative"}}}, {"y2", {{"field", "p75"}}},
+                                    {"color", {{"datum", l50}, {"type", "nominal"}}}}}});
+    layers.push_back({{"data", {{"values", fan}}}, {"mark", {{"type", "line"}, {"strokeWidth", 2.5}, {"point", false}}},
+                      {"encoding", {{"x", x}, {"y", {{"field", "p50"}, {"type", "quantitative"}}}, {"color", {{"datum", lmed}, {"type", "nominal"}}},
+                                    {"tooltip", tt}}}});
+    layers.push_back({{"data", {{"values", json::array({json::object()})}}},
+                      {"mark", {{"type", "rule"}, {"color", "#000000"}, {"strokeWidth", 1.2}, {"strokeDash", {5, 3}}}},
+                      {"encoding", {{"y", {{"datum", 0}, {"type", "quantitative"}}}}}});
+    if (!pay.empty())
+      layers.push_back({{"data", {{"values", pay}}},
+                        {"mark", {{"type", "point"}, {"shape", "triangle-down"}, {"filled", true}, {"size", 110}, {"opacity", 1}}},
+                        {"encoding", {{"x", x}, {"y", {{"value", 6}}}, {"color", {{"datum", lpay}, {"type", "nominal"}}},
+                                      {"tooltip", {{{"field", "month"}, {"title", t_("Mois", "Month")}},
+                                                   {{"field", "amount"}, {"title", t_("Subventions encaissées", "Subsidies received")}, {"format", "$,.0f"}}}}}}});
+    json spec = {{"width", 760}, {"height", 300}, {"layer", layers}};
+    s += figure("chart-fan", spec, t_("Trésorerie mois par mois : éventail des possibles", "Cash month by month: the range of outcomes"),
+                esc(t_("Ligne foncée : trésorerie médiane (la moitié des chemins simulés est au-dessus). Bande moyenne : "
+                       "1 chemin sur 2 se trouve dans cette zone ce mois-là ; bande claire : 9 chemins sur 10. "
+                       "Ligne pointillée : zéro (en dessous, le compte est à découvert). Triangles : mois où le cas de base "
+                       "encaisse une subvention. Les bandes se lisent mois par mois : ce ne sont pas des trajectoires.",
+                       "Dark line: median cash (half of the simulated paths are above it). Middle band: 1 path in 2 is in this "
+                       "area that month; light band: 9 paths in 10. Dashed line: zero (below it the account is overdrawn). "
+                       "Triangles: months in which the base case receives a subsidy payment. Bands are read month by month: "
+                       "they are not trajectories.")));
+
+    json neg = json::array();
+    for (int m = 0; m < plan_.horizon; ++m)
+      neg.push_back({{"date", month_date(m)}, {"month", month_text(m)}, {"p", N_ ? static_cast<double>(run_.negative_cash[m]) / N_ : 0.0}});
+    json nspec = {{"width", 760}, {"height", 180}, {"data", {{"values", neg}}},
+                  {"mark", {{"type", "bar"}, {"color", "#D55E00"}}},
+                  {"encoding", {{"x", month_x(t_("Mois", "Month"))},
+                                {"y", {{"field", "p"}, {"type", "quantitative"}, {"scale", {{"domain", {0, 1}}}},
+                                       {"axis", {{"title", t_("Probabilité (%)", "Probability (%)")}, {"format", ".0%"}}}}},
+                                {"tooltip", {{{"field", "month"}, {"title", t_("Mois", "Month")}},
+                                             {{"field", "p"}, {"title", t_("Probabilité", "Probability")}, {"format", ".1%"}}}}}}};
+    s += figure("chart-negative", nspec, t_("Probabilité d'une trésorerie négative, mois par mois", "Probability of negative cash, month by month"),
+                esc(t_("Part des chemins simulés dont la trésorerie de fin de mois est négative. Une barre haute signale "
+                       "un mois tendu : c'est là qu'une avance ou un décalage de versement compte le plus.",
+                       "Share of simulated paths whose month-end cash is negative. A tall bar marks a tight month: that is "
+                       "where an advance or an earlier payment matters most.")));
+    return s + "</section>\n";
+  }
+
+  // ---------------------------------------------------------------- histograms
+  std::string distributions_section() {
+    std::string s = "<section id=\"distributions\">\n<h2>" + esc(t_("Point mort et besoin de financement", "Breakeven and funding need")) + "</h2>\n";
+    // breakeven: one bar per month, and a "never" bar
+    std::vector<std::uint64_t> counts(static_cast<std::size_t>(plan_.horizon), 0);
+    std::uint64_t never = 0;
+    const double* be = run_.indicator(Indicator::breakeven_month);
+    for (std::size_t i = 0; i < N_; ++i) {
+      if (std::isnan(be[i])) ++never;
+      else counts[static_cast<std::size_t>(std::clamp(static_cast<int>(be[i]), 0, plan_.horizon - 1))] += 1;
+    }
+    const double n = N_ ? static_cast<double>(N_) : 1.0;
+    json bars = json::array();
+    for (int m = 0; m < plan_.horizon; ++m)
+      if (counts[m]) bars.push_back({{"date", month_date(m)}, {"month", month_text(m)}, {"share", counts[m] / n}});
+    const std::string never_label = t_("Jamais", "Never");
+    json yshare = {{"field", "share"}, {"type", "quantitative"}, {"axis", {{"title", t_("Part des chemins (%)", "Share of paths (%)")}, {"format", ".0%"}}}};
+    json x = month_x(t_("Mois du point mort", "Breakeven month"));
+    x["scale"] = {{"domain", {month_date(0), month_date(plan_.horizon - 1)}}};
+    json left = {{"width", 620}, {"height", 200}, {"data", {{"values", bars}}},
+                 {"mark", {{"type", "bar"}, {"color", "#0072B2"}}},
+                 {"encoding", {{"x", x}, {"y", yshare},
+                               {"tooltip", {{{"field", "month"}, {"title", t_("Mois", "Month")}}, {{"field", "share"}, {"title", t_("Part des chemins", "Share of paths")}, {"format", ".1%"}}}}}}};
+    json right = {{"width", 70}, {"height", 200}, {"data", {{"values", {{{"label", never_label}, {"share", never / n}}}}}},
+                  {"mark", {{"type", "bar"}, {"color", "#D55E00"}}},
+                  {"encoding", {{"x", {{"field", "label"}, {"type", "nominal"}, {"axis", {{"title", nullptr}, {"labelAngle", 0}}}}},
+                                {"y", yshare},
+                                {"tooltip", {{{"field", "label"}, {"title", " "}}, {{"field", "share"}, {"title", t_("Part des chemins", "Share of paths")}, {"format", ".1%"}}}}}}};
+    json spec = {{"hconcat", {left, right}}, {"resolve", {{"scale", {{"y", "shared"}}}}}, {"spacing", 8},
+                 {"autosize", {{"type", "pad"}}}};
+    s += figure("chart-breakeven", spec, t_("Quand le point mort est-il atteint ?", "When is breakeven reached?"),
+                esc(t_("Pour chaque chemin simulé, le mois à partir duquel le résultat d'exploitation (subventions comprises) "
+                       "reste positif sur la fenêtre glissante du scénario. Barre « Jamais » : chemins où ce mois n'arrive "
+                       "pas avant la fin de la période simulée.",
+                       "For each simulated path, the month from which the operating result (subsidies included) stays positive "
+                       "over the scenario's rolling window. \"Never\" bar: paths where that month does not come before the "
+                       "end of the period simulated.")));
+
+    Histogram h = make_histogram(run_.indicator(Indicator::funding_need), N_, 30);
+    json fb = json::array();
+    for (std::size_t i = 0; i < h.counts.size(); ++i)
+      if (h.counts[i]) fb.push_back({{"x0", h.edges[i]}, {"x1", h.edges[i + 1]}, {"share", h.counts[i] / n}});
+    json fspec = {{"width", 760}, {"height", 200}, {"data", {{"values", fb}}},
+                  {"mark", {{"type", "bar"}, {"color", "#009E73"}, {"stroke", "#ffffff"}, {"strokeWidth", 0.5}}},
+                  {"encoding", {{"x", {{"field", "x0"}, {"type", "quantitative"}, {"axis", axis_money(t_("Besoin de financement (€)", "Funding need (€)"))}}},
+                                {"x2", {{"field", "x1"}}},
+                                {"y", yshare},
+                                {"tooltip", {{{"field", "x0"}, {"title", t_("de", "from")}, {"format", "$,.0f"}},
+                                             {{"field", "x1"}, {"title", t_("à", "to")}, {"format", "$,.0f"}},
+                                             {{"field", "share"}, {"title", t_("Part des chemins", "Share of paths")}, {"format", ".1%"}}}}}}};
+    s += figure("chart-funding", fspec, t_("Combien faudrait-il apporter ?", "How much cash would have to be added?"),
+                esc(t_("Le besoin de financement d'un chemin est l'opposé de sa trésorerie la plus basse quand elle est négative "
+                       "(0 € quand la trésorerie ne passe jamais sous zéro). La barre à 0 € compte les chemins sans besoin.",
+                       "A path's funding need is minus its lowest cash when that is negative (0 € when cash never goes below "
+                       "zero). The bar at 0 € counts the paths without any need.")));
+    return s + "</section>\n";
+  }
+
+  // ---------------------------------------------------------------- resources by year
+  std::string resources_section() {
+    std::string s = "<section id=\"resources\">\n<h2>" + esc(t_("D'où viennent les ressources ?", "Where do the resources come from?")) + "</h2>\n";
+    json rows = json::array();
+    const auto& years = bj_["years"];
+    const auto& monthly = bj_["monthly"];
+    std::vector<std::string> domain;
+    const std::string earned = t_("Recettes propres (chiffre d'affaires)", "Earned income (revenue)");
+    domain.push_back(earned);
+    for (const auto& sp : plan_.subsidies) domain.push_back(sp.label.empty() ? sp.name : sp.label);
+    for (std::size_t y = 0; y < years.size(); ++y) {
+      const auto& yr = years[y];
+      int first = yr["first_month"].get<int>(), last = yr["last_month"].get<int>();
+      std::string label = yr["label"].get<std::string>() + (yr["complete"].get<bool>() ? "" : "*");
+      double rev = yr["income_statement"]["revenue"].is_number() ? yr["income_statement"]["revenue"].get<double>() : 0.0;
+      rows.push_back({{"year", label}, {"source", earned}, {"amount", rev}, {"order", 0}});
+      for (std::size_t k = 0; k < plan_.subsidies.size(); ++k) {
+        const std::string key = "subsidy:" + plan_.subsidies[k].name;
+        double sum = 0;
+        if (monthly.contains(key))
+          for (int m = first; m <= last; ++m) {
+            const auto& v = monthly[key][static_cast<std::size_t>(m)];
+            if (v.is_number()) sum += v.get<double>();
+          }
+        rows.push_back({{"year", label}, {"source", domain[k + 1]}, {"amount", sum}, {"order", static_cast<int>(k) + 1}});
+      }
+    }
+    static const char* palette[] = {"#0072B2", "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#F0E442", "#D55E00", "#999999", "#000000"};
+    json range = json::array();
+    for (std::size_t i = 0; i < domain.size(); ++i) range.push_back(palette[i % 9]);
+    json spec = {{"width", 760}, {"height", 280}, {"data", {{"values", rows}}},
+                 {"mark", {{"type", "bar"}, {"stroke", "#ffffff"}, {"strokeWidth", 0.7}}},
+                 {"encoding", {{"x", {{"field", "year"}, {"type", "ordinal"}, {"sort", nullptr}, {"axis", {{"title", t_("Exercice", "Fiscal year")}, {"labelAngle", 0}}}}},
+                               {"y", {{"field", "amount"}, {"type", "quantitative"}, {"stack", "zero"}, {"axis", axis_money(t_("Ressources de l'exercice (€)", "Resources of the fiscal year (€)"))}}},
+                               {"color", {{"field", "source"}, {"type", "nominal"}, {"scale", {{"domain", domain}, {"range", range}}},
+                                          {"legend", {{"title", nullptr}, {"columns", 2}, {"labelLimit", 360}}}}},
+                               {"order", {{"field", "order"}, {"type", "quantitative"}}},
+                               {"tooltip", {{{"field", "year"}, {"title", t_("Exercice", "Fiscal year")}},
+                                            {{"field", "source"}, {"title", t_("Ressource", "Resource")}},
+                                            {{"field", "amount"}, {"title", t_("Montant", "Amount")}, {"format", "$,.0f"}}}}}}};
+    s += figure("chart-resources", spec, t_("Ressources par exercice : recettes propres et chaque subvention", "Resources by fiscal year: earned income and each subsidy"),
+                esc(t_("Cas de base (chaque hypothèse à sa valeur centrale) : chiffre d'affaires et produit de chaque subvention "
+                       "rattaché à l'exercice (montants de subvention_NOM du cas de base sommés par exercice). Plus la part "
+                       "des subventions est haute, plus le projet dépend de leur renouvellement.",
+                       "Base case (every assumption at its central value): revenue and the income of each subsidy recognised "
+                       "in the fiscal year (the base case's subsidy:NAME amounts summed by fiscal year). The larger the "
+                       "subsidy share, the more the project depends on their renewal.")));
+    return s + "</section>\n";
+  }
+
+  // ---------------------------------------------------------------- statements
+  std::string statements_section() const {
+    std::string s = "<section id=\"statements\">\n<h2>" + esc(t_("Comptes prévisionnels", "Projected accounts")) + "</h2>\n";
+    const auto& years = bj_["years"];
+    auto head = [&]() {
+      std::string h = "<tr><th></th>";
+      for (int y = 0; y < Y_; ++y) h += "<th class=\"num\">" + esc(year_label(y)) + "</th>";
+      return h + "</tr>\n";
+    };
+    auto run_row = [&](const std::string& label, Figure f, bool total = false) {
+      std::string r = std::string(total ? "<tr class=\"total\">" : "<tr>") + "<td>" + esc(label) + "</td>";
+      for (int y = 0; y < Y_; ++y) r += money_cell(fig_q(f, y, 0.5), fig_q(f, y, 0.1), fig_q(f, y, 0.9));
+      return r + "</tr>\n";
+    };
+    auto base_row = [&](const std::string& label, const char* group, const char* key, bool total = false) {
+      std::string r = std::string(total ? "<tr class=\"total\">" : "<tr>") + "<td>" + esc(label) + " <span class=\"src\">†</span></td>";
+      for (int y = 0; y < Y_; ++y) {
+        double x = NAN;
+        if (y < static_cast<int>(years.size())) {
+          const json* v = &years[static_cast<std::size_t>(y)];
+          std::string path = std::string(group) + "." + key;
+          std::size_t start = 0;
+          while (v && start <= path.size()) {
+            std::size_t dot = path.find('.', start);
+            std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+            v = (v->is_object() && v->contains(part)) ? &(*v)[part] : nullptr;
+            if (dot == std::string::npos) break;
+            start = dot + 1;
+          }
+          if (v && v->is_number()) x = v->get<double>();
+        }
+        r += money_cell(x, NAN, NAN, false);
+      }
+      return r + "</tr>\n";
+    };
+    s += "<h3>" + esc(t_("Compte de résultat annuel", "Annual income statement (compte de résultat)")) + "</h3>\n";
+    s += "<p class=\"src\">" + esc(t_("Médiane des chemins simulés, et en petit l'intervalle P10–P90 (8 chemins sur 10). "
+                                     "† : cas de base (ligne non suivie par chemin). Les lignes ne s'additionnent pas : "
+                                     "chaque médiane est calculée séparément.",
+                                     "Median of the simulated paths, and in small print the P10–P90 interval (8 paths in 10). "
+                                     "†: base case (line not tracked per path). Lines do not add up: each median is computed "
+                                     "separately.")) + "</p>\n";
+    s += "<div class=\"scroll\"><table id=\"income-statement\">\n" + head();
+    s += run_row(t_("Chiffre d'affaires (ventes, prestations)", "Revenue (sales, services)"), Figure::revenue);
+    s += run_row(t_("Subventions d'exploitation et aides aux postes", "Operating subsidies and job aids"), Figure::subsidies);
+    s += run_row(t_("Achats et charges externes", "Purchases and external costs"), Figure::costs);
+    s += run_row(t_("Charges de personnel (salaires et charges)", "Staff costs (wages and charges)"), Figure::staff);
+    s += base_row(t_("Taxe sur les salaires", "Payroll tax"), "income_statement", "payroll_tax");
+    s += run_row(t_("EBE (excédent brut d'exploitation)", "EBITDA (excédent brut d'exploitation)"), Figure::ebitda, true);
+    s += base_row(t_("Dotations aux amortissements", "Depreciation"), "income_statement", "depreciation");
+    s += base_row(t_("Quote-part des subventions d'investissement", "Investment grants released"), "income_statement", "grant_release");
+    s += run_row(t_("Résultat d'exploitation", "Operating result"), Figure::operating_result, true);
+    s += base_row(t_("Charges financières (intérêts)", "Interest"), "income_statement", "interest");
+    s += base_row(t_("Impôt sur les sociétés", "Corporate tax"), "income_statement", "corporate_tax");
+    s += run_row(t_("Résultat net", "Net result"), Figure::net_result, true);
+    s += run_row(t_("CAF (capacité d'autofinancement)", "CAF (cash flow from operations)"), Figure::caf);
+    s += "</table></div>\n";
+
+    s += "<h3>" + esc(t_("Plan de financement", "Financing plan (plan de financement)")) + "</h3>\n";
+    s += "<p class=\"src\">" + esc(t_("Cas de base (†), sauf les deux dernières lignes : médiane et P10–P90 des chemins simulés.",
+                                     "Base case (†), except the last two lines: median and P10–P90 of the simulated paths.")) + "</p>\n";
+    s += "<div class=\"scroll\"><table id=\"financing-plan\">\n" + head();
+    s += "<tr><th colspan=\"" + std::to_string(Y_ + 1) + "\">" + esc(t_("Besoins", "Needs")) + "</th></tr>\n";
+    s += base_row(t_("Investissements", "Investments"), "financing_plan", "needs.investments");
+    s += base_row(t_("Remboursement d'emprunts", "Loan repayments"), "financing_plan", "needs.loan_repayments");
+    s += base_row(t_("Augmentation du BFR", "Increase in working capital need (BFR)"), "financing_plan", "needs.bfr_increase");
+    s += base_row(t_("Total des besoins", "Total needs"), "financing_plan", "needs.total", true);
+    s += "<tr><th colspan=\"" + std::to_string(Y_ + 1) + "\">" + esc(t_("Ressources", "Resources")) + "</th></tr>\n";
+    s += base_row(t_("CAF", "CAF (cash flow from operations)"), "financing_plan", "resources.caf");
+    s += base_row(t_("Apports en fonds propres", "Equity contributions"), "financing_plan", "resources.equity");
+    s += base_row(t_("Subventions d'investissement", "Investment grants"), "financing_plan", "resources.investment_grants");
+    s += base_row(t_("Emprunts", "Loans"), "financing_plan", "resources.loans");
+    s += base_row(t_("Total des ressources", "Total resources"), "financing_plan", "resources.total", true);
+    s += base_row(t_("Variation de trésorerie", "Change in cash"), "financing_plan", "cash_change");
+    s += base_row(t_("Trésorerie en fin d'exercice", "Cash at year end"), "financing_plan", "cash_end", true);
+    s += run_row(t_("CAF — chemins simulés", "CAF — simulated paths"), Figure::caf);
+    s += run_row(t_("Trésorerie la plus basse de l'exercice — chemins simulés", "Lowest cash of the year — simulated paths"), Figure::min_cash);
+    s += "</table></div>\n";
+    return s + "</section>\n";
+  }
+
+  // ---------------------------------------------------------------- sensitivity
+  std::string sensitivity_section() {
+    if (o_.sensitivity_method.empty()) return {};
+    std::string s = "<section id=\"sensitivity\">\n<h2>" + esc(t_("Quelles hypothèses comptent le plus ?", "Which assumptions matter most?")) + "</h2>\n";
+    const json& sj = o_.sensitivity;
+    if (sj.is_null() || !sj.contains("items") || sj["items"].empty()) {
+      std::string why = o_.sensitivity_note.empty() ? t_("analyse non disponible dans cette version d'amorce",
+                                                         "analysis not available in this version of amorce")
+                                                    : o_.sensitivity_note;
+      s += "<p class=\"note warn\" id=\"sensitivity-unavailable\">" +
+           esc(fmt::format("{} « {} » : {}.", t_("Analyse de sensibilité demandée", "Sensitivity analysis requested"), o_.sensitivity_method, why)) +
+           "</p>\n";
+      return s + "</section>\n";
+    }
+    const std::string metric = sj.value("metric", std::string("funding_need"));
+    const std::string kind = sj.value("kind", std::string("interval"));
+    json rows = json::array();
+    for (const auto& it : sj["items"]) {
+      json r = it;
+      if (!r.contains("label") || r["label"].get<std::string>().empty()) r["label"] = r.value("name", std::string("?"));
+      rows.push_back(r);
+    }
+    json spec;
+    if (kind == "index") {
+      spec = {{"width", 620}, {"height", {{"step", 22}}}, {"data", {{"values", rows}}},
+              {"layer", {{{"mark", {{"type", "bar"}, {"color", "#0072B2"}}},
+                          {"encoding", {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", "-x"}, {"axis", {{"title", nullptr}, {"labelLimit", 260}}}}},
+                                        {"x", {{"field", "value"}, {"type", "quantitative"}, {"axis", {{"title", t_("Indice de sensibilité", "Sensitivity index")}, {"format", ".2f"}}}}}}}},
+                         {{"mark", {{"type", "rule"}, {"color", "#000000"}}},
+                          {"encoding", {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", "-x"}}},
+                                        {"x", {{"field", "ci_low"}, {"type", "quantitative"}}}, {"x2", {{"field", "ci_high"}}}}}}}}};
+    } else {
+      for (auto& r : rows) r["width"] = std::fabs(r.value("high", 0.0) - r.value("low", 0.0));
+      spec = {{"width", 620}, {"height", {{"step", 22}}}, {"data", {{"values", rows}}},
+              {"mark", {{"type", "bar"}, {"color", "#0072B2"}}},
+              {"encoding", {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", {{"field", "width"}, {"order", "descending"}}}, {"axis", {{"title", nullptr}, {"labelLimit", 260}}}}},
+                            {"x", {{"field", "low"}, {"type", "quantitative"}, {"axis", axis_money(metric)}}},
+                            {"x2", {{"field", "high"}}}}}};
+    }
+    s += figure("chart-sensitivity", spec, t_("Sensibilité", "Sensitivity") + std::string(" (") + o_.sensitivity_method + ")",
+                esc(t_("Chaque barre montre l'effet d'une hypothèse sur l'indicateur ; les plus longues sont celles à vérifier en priorité.",
+                       "Each bar shows the effect of one assumption on the indicator; the longest ones are those to check first.")));
+    return s + "</section>\n";
+  }
+
+  // ---------------------------------------------------------------- checks
+  std::string checks_section() const {
+    std::string s = "<section id=\"checks\">\n<h2>" + esc(t_("Contrôles du scénario", "Scenario checks")) + "</h2>\n";
+    if (plan_.checks.empty()) return s + "<p>" + esc(t_("Le scénario ne déclare aucun contrôle.", "The scenario declares no check.")) + "</p>\n</section>\n";
+    s += "<p class=\"src\">" + esc(t_("Probabilité qu'une règle soit enfreinte au moins un exercice, puis exercice par exercice (± erreur type).",
+                                     "Probability that a rule is broken in at least one fiscal year, then year by year (± standard error).")) + "</p>\n";
+    s += "<div class=\"scroll\"><table id=\"checks-table\"><tr><th>" + esc(t_("Contrôle", "Check")) + "</th><th>" + esc(t_("Règle", "Rule")) +
+         "</th><th class=\"num\">" + esc(t_("Enfreint", "Breached")) + "</th>";
+    for (int y = 0; y < Y_; ++y) s += "<th class=\"num\">" + esc(year_label(y)) + "</th>";
+    s += "</tr>\n";
+    for (std::size_t c = 0; c < plan_.checks.size(); ++c) {
+      Probability p = estimate_probability(run_.check_breaches[c], N_);
+      s += "<tr><td>" + esc(plan_.checks[c].name) + "</td><td><code>" + esc(plan_.checks[c].text) + "</code></td>";
+      s += fmt::format("<td class=\"num\"{}>{} <span class=\"range\">± {}</span></td>", kv("check." + plan_.checks[c].name, p.p), pct(p.p), pct(p.se));
+      for (int y = 0; y < Y_; ++y) {
+        std::uint64_t app = run_.check_year_applicable[c * Y_ + y];
+        s += "<td class=\"num\">" + (app ? pct(static_cast<double>(run_.check_year_breaches[c * Y_ + y]) / app) : std::string(kDash)) + "</td>";
+      }
+      s += "</tr>\n";
+    }
+    return s + "</table></div>\n</section>\n";
+  }
+
+  // ---------------------------------------------------------------- assumptions
+  std::string law_name(Law l) const {
+    switch (l) {
+      case Law::uniform: return t_("uniforme", "uniform");
+      case Law::triangular: return t_("triangulaire", "triangular");
+      case Law::pert: return "PERT";
+      case Law::normal: return t_("normale", "normal");
+      case Law::lognormal: return t_("log-normale", "lognormal");
+      case Law::between: return t_("entre (P5–P95)", "between (P5–P95)");
+      case Law::beta: return t_("bêta", "beta");
+      case Law::gamma: return "gamma";
+      case Law::poisson: return "Poisson";
+      case Law::binomial: return t_("binomiale", "binomial");
+      case Law::bernoulli: return "Bernoulli";
+      case Law::discrete: return t_("discrète", "discrete");
+      case Law::empirical: return t_("empirique", "empirical");
+    }
+    return "?";
+  }
+  std::vector<std::string> param_names(Law l) const {
+    switch (l) {
+      case Law::uniform: return {"min", "max"};
+      case Law::triangular:
+      case Law::pert: return {"min", "mode", "max"};
+      case Law::normal:
+      case Law::lognormal: return {t_("moyenne", "mean"), t_("écart type", "sd")};
+      case Law::between: return {"P5", "P95"};
+      case Law::beta: return {"alpha", "beta"};
+      case Law::gamma: return {t_("forme", "shape"), t_("échelle", "scale")};
+      case Law::poisson: return {t_("moyenne", "mean")};
+      case Law::binomial: return {"n", "p"};
+      case Law::bernoulli: return {"p"};
+      default: return {};
+    }
+  }
+  /// Slot of an input's value: the operand of its last finiteness check.
+  int input_slot(const std::string& name) const {
+    const std::string owner = "input '" + name + "'";
+    int slot = -1;
+    for (const auto* prog : {&plan_.static_prog, &plan_.monthly_prog})
+      for (const Instr& in : *prog)
+        if (in.op == OpCode::check_finite && in.owner >= 0 && static_cast<std::size_t>(in.owner) < plan_.owners.size() &&
+            plan_.owners[static_cast<std::size_t>(in.owner)] == owner)
+          slot = in.a;
+    return slot;
+  }
+
+  std::string assumptions_section() const {
+    std::string s = "<section id=\"assumptions\">\n<h2>" + esc(t_("Hypothèses", "Assumptions")) + "</h2>\n";
+    s += "<p class=\"src\">" + esc(t_("Chaque hypothèse du scénario : sa loi de probabilité et ses paramètres tels qu'écrits, "
+                                     "sa valeur dans le cas de base et l'intervalle où elle tombe 9 fois sur 10 (P5–P95). "
+                                     "Une hypothèse fixe a la même valeur sur tous les chemins.",
+                                     "Every assumption of the scenario: its probability law and parameters as written, its value "
+                                     "in the base case and the interval it falls in 9 times out of 10 (P5–P95). A fixed "
+                                     "assumption has the same value on every path.")) + "</p>\n";
+    s += "<div class=\"scroll\"><table id=\"assumptions-table\"><tr><th>" + esc(t_("Nom", "Name")) + "</th><th>" +
+         esc(t_("Description", "Description")) + "</th><th>" + esc(t_("Loi", "Law")) + "</th><th>" + esc(t_("Paramètres", "Parameters")) +
+         "</th><th class=\"num\">" + esc(t_("Cas de base", "Base case")) + "</th><th class=\"num\">P5 – P95</th></tr>\n";
+    for (const Input& in : sc_.inputs) {
+      std::string label = in.label;
+      if (!in.unit.empty()) label += (label.empty() ? "" : " ") + std::string("(") + in.unit + ")";
+      std::string law = t_("fixe", "fixed"), params, range = kDash;
+      if (in.fixed) params = fmt_param(in.fixed->text, fr_);
+      double base = NAN;
+      int slot = input_slot(in.name);
+      if (slot >= 0 && !base_.state.slots.empty()) base = base_.state.slot(slot)[0];
+      if (in.dist) {
+        const Distribution& d = *in.dist;
+        law = law_name(d.law);
+        if (in.each_month) law += t_(", tirée chaque mois", ", drawn every month");
+        std::vector<std::string> parts;
+        auto names = param_names(d.law);
+        for (std::size_t i = 0; i < d.params.size(); ++i)
+          parts.push_back((i < names.size() ? names[i] + " " : std::string()) + fmt_param(d.params[i].text, fr_));
+        auto list = [&](const std::vector<Expr>& xs) {
+          std::string o = "[";
+          for (std::size_t i = 0; i < xs.size(); ++i) o += (i ? "; " : "") + fmt_param(xs[i].text, fr_);
+          return o + "]";
+        };
+        if (!d.values.empty()) parts.push_back(t_("valeurs ", "values ") + list(d.values));
+        if (!d.weights.empty()) parts.push_back(t_("poids ", "weights ") + list(d.weights));
+        if (d.min) parts.push_back("min " + fmt_param(d.min->text, fr_));
+        if (d.max) parts.push_back("max " + fmt_param(d.max->text, fr_));
+        if (d.lambda) parts.push_back("lambda " + fmt_param(d.lambda->text, fr_));
+        if (d.base) parts.push_back(t_("base ", "base ") + fmt_param(d.base->text, fr_));
+        for (std::size_t i = 0; i < parts.size(); ++i) params += (i ? ", " : "") + parts[i];
+        range = t_("dépend d'autres hypothèses", "depends on other inputs");
+        for (const SampleSpec& sp : plan_.samples) {
+          if (sp.name != in.name || !sp.constant) continue;
+          LawParams lp;
+          lp.law = sp.law;
+          for (int i = 0; i < 3; ++i) lp.p[i] = sp.const_params[i];
+          lp.lo = sp.const_lo;
+          lp.hi = sp.const_hi;
+          lp.lambda = sp.const_lambda;
+          lp.values = sp.const_values.empty() ? nullptr : sp.const_values.data();
+          lp.weights = sp.const_weights.empty() ? nullptr : sp.const_weights.data();
+          lp.n_values = static_cast<int>(sp.const_values.size());
+          try {
+            range = fmt_value(quantile(lp, 0.05), fr_) + " – " + fmt_value(quantile(lp, 0.95), fr_);
+          } catch (const std::exception&) {
+            range = kDash;
+          }
+        }
+      } else {
+        range = fmt_value(base, fr_);
+      }
+      s += "<tr><td><code>" + esc(in.name) + "</code></td><td>" + esc(label) + "</td><td>" + esc(law) + "</td><td>" + esc(params) +
+           "</td><td class=\"num\">" + esc(fmt_value(base, fr_)) + "</td><td class=\"num\">" + esc(range) + "</td></tr>\n";
+    }
+    s += "</table></div>\n";
+    if (!plan_.correlations.empty()) {
+      s += "<p>" + esc(t_("Corrélations (rang de Spearman) :", "Correlations (Spearman rank):")) + " ";
+      for (std::size_t i = 0; i < plan_.correlations.size(); ++i) {
+        const auto& c = plan_.correlations[i];
+        s += (i ? ", " : "") + esc(plan_.uniform_names[c.row_a] + " ↔ " + plan_.uniform_names[c.row_b] + " " + fmt_dec(c.rho, fr_, 2));
+      }
+      s += "</p>\n";
+    }
+    return s + "</section>\n";
+  }
+
+  // ---------------------------------------------------------------- method
+  std::string method_section() const {
+    std::string s = "<section id=\"method\" class=\"method\">\n<h2>" + esc(t_("Méthode et lecture", "Method and how to read this report")) + "</h2>\n<ul>\n";
+    auto li = [&](const char* f, const char* e) { s += "<li>" + esc(t_(f, e)) + "</li>\n"; };
+    li("Un chemin est un avenir possible du projet : chaque hypothèse incertaine est tirée selon sa loi, puis le "
+       "prévisionnel complet (compte de résultat, trésorerie, bilan) est calculé mois par mois. Le rapport résume "
+       "des milliers de chemins.",
+       "A path is one possible future of the project: every uncertain assumption is drawn from its law, then the full "
+       "projection (income statement, cash, balance sheet) is computed month by month. The report summarises thousands "
+       "of paths.");
+    li("Un percentile se lit ainsi : P10 = 10 % des chemins font moins bien que cette valeur ; P50 (médiane) = la moitié ; "
+       "P90 = 90 % des chemins font moins que cette valeur. L'intervalle P10–P90 contient 8 chemins sur 10.",
+       "A percentile reads: P10 = 10% of the paths are below this value; P50 (median) = half of them; P90 = 90% of the "
+       "paths are below it. The P10–P90 interval holds 8 paths in 10.");
+    li("Les bandes de l'éventail de trésorerie sont calculées mois par mois : ce ne sont pas des trajectoires. Un chemin "
+       "peut passer d'une bande à l'autre ; le minimum d'un chemin n'est pas lu sur les bandes mais calculé chemin par chemin "
+       "(besoin de financement, trésorerie minimale).",
+       "The cash fan chart bands are computed month by month: they are not trajectories. A path may cross from one band to "
+       "another; a path's minimum is not read off the bands but computed path by path (funding need, minimum cash).");
+    li("Les probabilités sont des parts de chemins ; leur erreur type (±) mesure la précision due au nombre de chemins, "
+       "pas l'incertitude des hypothèses elles-mêmes.",
+       "Probabilities are shares of paths; their standard error (±) measures the precision due to the number of paths, "
+       "not the uncertainty of the assumptions themselves.");
+    li("Le cas de base fixe chaque hypothèse à sa valeur centrale (le mode pour les lois triangulaires et PERT, la médiane "
+       "sinon). Les ressources par exercice, les versements de subventions marqués sur l'éventail, le plan de financement "
+       "et les lignes † du compte de résultat viennent du cas de base ; les autres chiffres viennent des chemins simulés.",
+       "The base case sets every assumption at its central value (the mode for triangular and PERT laws, the median "
+       "otherwise). Resources by fiscal year, the subsidy payments marked on the fan chart, the financing plan and the † "
+       "lines of the income statement come from the base case; every other figure comes from the simulated paths.");
+    s += "<li>" + esc(fmt::format(
+                      "{} {}.",
+                      t_("Les quantiles mensuels et annuels viennent d'une esquisse déterministe dont l'erreur de rang maximale est",
+                         "Monthly and annual quantiles come from a deterministic sketch whose worst-case rank error is"),
+                      pct(max_rank_error(), 2))) +
+         "</li>\n";
+    li("Les montants sont en euros hors taxes quand la structure est assujettie à la TVA. Un exercice marqué * est incomplet.",
+       "Amounts are euros excluding VAT when the organisation is subject to VAT. A fiscal year marked * is incomplete.");
+    li("Le même fichier, la même graine et le même nombre de chemins redonnent exactement les mêmes chiffres ; "
+       "l'empreinte SHA-256 du fichier permet de vérifier qu'un rapport correspond à ses hypothèses.",
+       "The same file, seed and number of paths give exactly the same figures; the file's SHA-256 fingerprint lets anyone "
+       "check that a report matches its inputs.");
+    return s + "</ul>\n</section>\n";
+  }
+  double max_rank_error() const {
+    double e = 0;
+    for (const auto& b : run_.series) e = std::max(e, b.rank_error_bound());
+    return e;
+  }
+
+  const Scenario& sc_;
+  const Plan& plan_;
+  const RunResult& run_;
+  const BaseCase& base_;
+  const ReportOptions& o_;
+  bool fr_;
+  Tr t_;
+  std::size_t N_ = 0;
+  int Y_ = 0;
+  json bj_;
+  json charts_ = json::array();
+};
+
+}  // namespace
+
+std::string render_report(const Scenario& sc, const Plan& plan, const RunResult& run, const BaseCase& base,
+                          const ReportOptions& options) {
+  Assets assets;
+  std::string why;
+  if (!load_assets(assets, &why)) throw ReportError(why);
+  if (options.lang != "fr" && options.lang != "en") throw ReportError("report language must be fr or en, not '" + options.lang + "'");
+  Report r(sc, plan, run, base, options);
+  return r.render(assets);
+}
+
+void write_report(const std::string& path, const Scenario& sc, const Plan& plan, const RunResult& run, const BaseCase& base,
+                  const ReportOptions& options) {
+  write_file_atomic(path, render_report(sc, plan, run, base, options));
+}
+
+}  // namespace amorce
