@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build libyaml-cpp-dev libcli11-dev libfmt-dev libeigen3-dev
       libboost-dev libboost-math-dev librandom123-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
-      python3-dev pybind11-dev python3-numpy python3-pytest python3-scipy)
+      python3-dev pybind11-dev python3-numpy python3-pytest python3-scipy python3-matplotlib)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -79,6 +79,23 @@ class Scenario:
         sampling: Optional[str] = None,
         keep_paths: bool = False,
     ) -> Result: ...
+    # Present when the engine has the sensitivity driver ("sensitivity" in amorce._core._features).
+    def sensitivity(
+        self,
+        metric: str = "prob(shortfall)",
+        method: str = "tornado",
+        paths: Optional[int] = None,
+        seed: Optional[int] = None,
+        threads: int = 0,
+        sampling: Optional[str] = None,
+        groups: Mapping[str, list[str]] = {},
+        low: float = 10.0,
+        high: float = 90.0,
+        bootstrap: int = 500,
+        level: float = 0.95,
+        trajectories: int = 20,
+        levels: int = 4,
+    ) -> dict[str, Any]: ...
 
 class SeriesBands:
     """Monthly percentile bands of one series."""

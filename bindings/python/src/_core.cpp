@@ -26,6 +26,13 @@
 #include "amorce/load.hpp"
 #include "amorce/run.hpp"
 
+// Drivers developed alongside the bindings: exposed when their headers are present.
+#if __has_include("amorce/sensitivity.hpp")
+#include "amorce/metric.hpp"
+#include "amorce/sensitivity.hpp"
+#define AMORCE_PY_SENSITIVITY 1
+#endif
+
 namespace py = pybind11;
 using namespace pybind11::literals;
 
@@ -301,6 +308,44 @@ py::dict check(const PyScenario& s) {
   return d;
 }
 
+#ifdef AMORCE_PY_SENSITIVITY
+py::object sensitivity(const PyScenario& s, const std::string& metric, const std::string& method,
+                       std::optional<long long> paths, std::optional<long long> seed, int threads,
+                       std::optional<std::string> sampling,
+                       const std::map<std::string, std::vector<std::string>>& groups, double low, double high,
+                       int bootstrap, double level, int trajectories, int levels) {
+  const amorce::Plan& plan = *s.plan;
+  amorce::SensitivityOptions so;
+  if (method == "tornado") so.method = amorce::SensitivityMethod::tornado;
+  else if (method == "correlation") so.method = amorce::SensitivityMethod::correlation;
+  else if (method == "sobol") so.method = amorce::SensitivityMethod::sobol;
+  else if (method == "morris") so.method = amorce::SensitivityMethod::morris;
+  else throw py::value_error("method must be 'tornado', 'correlation', 'sobol' or 'morris', not '" + method + "'");
+  if (paths && (*paths < 1 || *paths > amorce::Limits::max_paths))
+    throw py::value_error("paths must be between 1 and " + std::to_string(amorce::Limits::max_paths));
+  if (seed && *seed < 0) throw py::value_error("seed must be >= 0");
+  if (threads < 0) throw py::value_error("threads must be >= 0 (0 = all cores)");
+  so.paths = paths.value_or(0);
+  so.seed = seed ? static_cast<std::uint64_t>(*seed) : plan.simulation.seed;
+  so.threads = threads;
+  so.sampling = sampling ? parse_sampling(*sampling) : plan.simulation.sampling;
+  for (const auto& [name, members] : groups) so.groups.emplace_back(name, members);
+  so.low = low;
+  so.high = high;
+  so.bootstrap = bootstrap;
+  so.level = level;
+  so.trajectories = trajectories;
+  so.levels = levels;
+  nlohmann::json j;
+  {
+    py::gil_scoped_release nogil;
+    amorce::Metric m = amorce::parse_metric(metric, plan);
+    j = amorce::sensitivity_json(amorce::run_sensitivity(plan, m, so));
+  }
+  return to_python(j);
+}
+#endif
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -308,6 +353,12 @@ PYBIND11_MODULE(_core, m) {
       "Private extension of the `amorce` package (import `amorce`, not `amorce._core`).\n\n"
       "Monte Carlo cash and P&L projections of social-economy projects from YAML scenarios.";
   m.attr("__version__") = AMORCE_VERSION;
+  // Optional drivers compiled into this build (tests and the package check it).
+  py::list features;
+#ifdef AMORCE_PY_SENSITIVITY
+  features.append("sensitivity");
+#endif
+  m.attr("_features") = py::tuple(features);
 
   // --- exceptions ------------------------------------------------------------------------
   g_scenario_error = make_exception(
@@ -440,6 +491,21 @@ PYBIND11_MODULE(_core, m) {
            "scenario's `simulation` section; `threads` = 0 uses every core (results do not depend on\n"
            "it). `keep_paths` keeps every path's monthly cash for Result.paths('cash') (memory grows\n"
            "with paths x months). The GIL is released while simulating.")
+#ifdef AMORCE_PY_SENSITIVITY
+      .def("sensitivity", &sensitivity, "metric"_a = "prob(shortfall)", "method"_a = "tornado",
+           "paths"_a = py::none(), "seed"_a = py::none(), "threads"_a = 0, "sampling"_a = py::none(),
+           "groups"_a = std::map<std::string, std::vector<std::string>>{}, "low"_a = 10.0, "high"_a = 90.0,
+           "bootstrap"_a = 500, "level"_a = 0.95, "trajectories"_a = 20, "levels"_a = 4,
+           "Which uncertain input drives a metric: the data of `amorce sensitivity FILE --format json`.\n\n"
+           "`metric`: an indicator ('min_cash', 'funding_need'...), a figure 'net_result[2028]', a monthly\n"
+           "value 'cash@35', 'sum(revenue)', or a statistic 'prob(shortfall)', 'mean(npv)',\n"
+           "'quantile(breakeven_month, 0.8)'. `method`: 'tornado' (one at a time, low/high percentiles),\n"
+           "'correlation' (Spearman and SRRC), 'sobol' (first-order and total indices with bootstrap\n"
+           "intervals at `level`) or 'morris' (elementary effects; `trajectories`, `levels`).\n"
+           "`groups` = {name: [inputs]} moves inputs together as one factor. `paths`: Monte Carlo\n"
+           "paths, Saltelli base rows (sobol) or model runs (morris); None = the method's default.\n"
+           "Returns a dict whose 'rows' are sorted by importance, largest first. The GIL is released.")
+#endif
       .def("__repr__", [](const PyScenario& s) {
         std::string r = "<amorce.Scenario " + std::string(py::repr(py::str(s.scenario->name))) + ", " +
                         std::to_string(s.plan->horizon) + " months from " + amorce::month_label(*s.plan, 0);
