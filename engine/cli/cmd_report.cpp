@@ -1,5 +1,7 @@
 // `amorce report FILE`: the funder's HTML report (a Monte Carlo run, the base case, charts).
 #include <cstdio>
+#include <stdexcept>
+#include <fmt/format.h>
 #include <iostream>
 #include <unistd.h>
 
@@ -10,7 +12,66 @@
 #include "amorce/run.hpp"
 #include "commands.hpp"
 
+// The sensitivity driver (amorce/sensitivity.hpp) is another module: the report shows its bars
+// when it is part of the build, and a clear "not available" note otherwise.
+#if __has_include("amorce/sensitivity.hpp")
+#include "amorce/metric.hpp"
+#include "amorce/sensitivity.hpp"
+#define AMORCE_REPORT_SENSITIVITY 1
+#endif
+
 namespace amorce::cli {
+
+namespace {
+
+#ifdef AMORCE_REPORT_SENSITIVITY
+/// Sensitivity of `metric_text` by `method`, in the report's format (report.hpp).
+nlohmann::json report_sensitivity(const Plan& plan, const std::string& method, const std::string& metric_text,
+                                  const RunOptions& ro, long long paths, bool fr) {
+  Metric metric = parse_metric(metric_text, plan);
+  SensitivityOptions so;
+  if (method == "tornado") so.method = SensitivityMethod::tornado;
+  else if (method == "correlation") so.method = SensitivityMethod::correlation;
+  else if (method == "sobol") so.method = SensitivityMethod::sobol;
+  else if (method == "morris") so.method = SensitivityMethod::morris;
+  else throw std::invalid_argument("--sensitivity must be tornado, correlation, sobol or morris, not '" + method + "'");
+  so.paths = paths;
+  so.seed = ro.seed;
+  so.threads = ro.threads;
+  so.sampling = ro.sampling;
+  SensitivityReport rep = run_sensitivity(plan, metric, so);
+  const bool money = !metric.is_statistic() || metric.stat == Stat::mean || metric.stat == Stat::quantile;
+  nlohmann::json j = {{"method", method}, {"metric", metric_text}, {"items", nlohmann::json::array()}};
+  auto label = [](const SensitivityRow& r) { return r.label.empty() ? r.factor : r.label + " (" + r.factor + ")"; };
+  if (so.method == SensitivityMethod::tornado) {
+    j["kind"] = "interval";
+    j["money"] = money && metric_text.find("month") == std::string::npos;
+    j["base"] = rep.base;
+    j["axis_title"] = metric_text + (fr ? " : hypothèse basse ↔ haute" : ": low ↔ high assumption");
+    j["note"] = fmt::format(fr ? "Tornade : chaque hypothèse seule à son P{:g} puis à son P{:g}, les autres au cas de base ; "
+                                 "trait pointillé : valeur du cas de base."
+                               : "Tornado: each assumption alone at its P{:g} then its P{:g}, the others at the base case; "
+                                 "dashed line: base-case value.",
+                            so.low, so.high);
+    for (const auto& r : rep.rows) j["items"].push_back({{"name", r.factor}, {"label", label(r)}, {"low", r.at_low}, {"high", r.at_high}});
+  } else {
+    j["kind"] = "index";
+    for (const auto& r : rep.rows) {
+      double v = r.importance, lo = r.importance, hi = r.importance;
+      if (so.method == SensitivityMethod::sobol) v = r.st, lo = r.st_lo, hi = r.st_hi;
+      else if (so.method == SensitivityMethod::correlation) v = lo = hi = r.srrc;
+      else v = lo = hi = r.mu_star;
+      j["items"].push_back({{"name", r.factor}, {"label", label(r)}, {"value", v}, {"ci_low", lo}, {"ci_high", hi}});
+    }
+    j["axis_title"] = so.method == SensitivityMethod::sobol ? (fr ? "Indice total de Sobol (et intervalle de confiance)" : "Total Sobol index (and confidence interval)")
+                      : so.method == SensitivityMethod::correlation ? (fr ? "Coefficient de régression sur les rangs (SRRC)" : "Standardised rank regression coefficient (SRRC)")
+                                                                    : (fr ? "Effet élémentaire moyen μ* (Morris)" : "Mean elementary effect μ* (Morris)");
+  }
+  return j;
+}
+#endif
+
+}  // namespace
 
 bool check_report_assets() {
   std::string why;
@@ -19,23 +80,36 @@ bool check_report_assets() {
   return false;
 }
 
-void write_report_file(const std::string& path, const std::string& scenario_file, const Scenario& sc, const Plan& plan,
-                       const RunResult& result, const std::string& lang, const std::string& sensitivity) {
+static void write_report_full(const std::string& path, const std::string& scenario_file, const Scenario& sc, const Plan& plan,
+                              const RunResult& result, const std::string& lang, const std::string& sensitivity,
+                              const std::string& sensitivity_metric, long long sensitivity_paths) {
   BaseCase base = run_base_case(plan);
   ReportOptions ro;
   ro.lang = lang;
   ro.scenario_file = scenario_file;
   ro.sensitivity_method = sensitivity;
-  if (!sensitivity.empty())
+  if (!sensitivity.empty()) {
+#ifdef AMORCE_REPORT_SENSITIVITY
+    ro.sensitivity = report_sensitivity(plan, sensitivity, sensitivity_metric, result.options, sensitivity_paths, lang != "en");
+#else
+    (void)sensitivity_metric;
+    (void)sensitivity_paths;
     ro.sensitivity_note = lang == "en" ? "the sensitivity driver is not part of this build of amorce"
                                        : "le calcul de sensibilité n'est pas disponible dans cette version d'amorce";
+#endif
+  }
   write_report(path, sc, plan, result, base, ro);
   std::cerr << "report written to " << path << "\n";
 }
 
+void write_report_file(const std::string& path, const std::string& scenario_file, const Scenario& sc, const Plan& plan,
+                       const RunResult& result, const std::string& lang, const std::string& sensitivity) {
+  write_report_full(path, scenario_file, sc, plan, result, lang, sensitivity, "funding_need", 0);
+}
+
 Command add_report_command(CLI::App& app) {
   struct Opts {
-    std::string file, out = "report.html", lang = "fr", sensitivity;
+    std::string file, out = "report.html", lang = "fr", sensitivity, metric = "funding_need";
     RunFlags flags;
   };
   auto o = std::make_shared<Opts>();
@@ -43,7 +117,10 @@ Command add_report_command(CLI::App& app) {
   sub->add_option("FILE", o->file, "scenario YAML file")->required();
   sub->add_option("-o,--out", o->out, "HTML file to write (default: report.html)");
   add_run_flags(sub, o->flags);
-  sub->add_option("--sensitivity", o->sensitivity, "add a sensitivity analysis (method, e.g. tornado or sobol)");
+  sub->add_option("--sensitivity", o->sensitivity, "add a sensitivity analysis: tornado, correlation, sobol or morris")
+      ->check(CLI::IsMember({"tornado", "correlation", "sobol", "morris"}));
+  sub->add_option("--sensitivity-metric", o->metric, "metric of the sensitivity analysis (see amorce sensitivity --help)")
+      ->capture_default_str();
   sub->add_option("--lang", o->lang, "language of the report (default: fr)")->check(CLI::IsMember({"fr", "en"}));
   return {sub, [o]() {
             if (!check_report_assets()) return 1;
@@ -52,7 +129,7 @@ Command add_report_command(CLI::App& app) {
             RunOptions ro = run_options(plan, o->flags);
             ro.progress = isatty(fileno(stderr)) != 0;
             RunResult result = run_monte_carlo(plan, ro);
-            write_report_file(o->out, o->file, sc, plan, result, o->lang, o->sensitivity);
+            write_report_full(o->out, o->file, sc, plan, result, o->lang, o->sensitivity, o->metric, 0);
             return 0;
           }};
 }

@@ -15,6 +15,10 @@ struct Command {
 
 Command add_check_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
+Command add_sensitivity_command(CLI::App& app);
+Command add_stress_command(CLI::App& app);
+Command add_solve_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 
 /// Options shared by commands that run the Monte Carlo engine.

@@ -248,7 +248,7 @@ class Compiler {
     static const std::vector<std::string> names = {
         "revenue", "subsidies", "charges", "net_result", "caf", "self_financing", "subsidy_share",
         "largest_funder_share", "breakeven_revenue", "safety_margin", "debt_cover", "min_cash",
-        "costs", "staff", "ebitda", "operating_result", "variable_costs", "months"};
+        "costs", "staff", "ebitda", "operating_result", "variable_costs", "months", "year"};
     return names;
   }
 
@@ -333,6 +333,7 @@ class Compiler {
 
   int emit_name(const ExprTree& t, int n, Ctx ctx) {
     const std::string& name = t.nodes[n].text;
+    if (ctx == Ctx::checks && name == "year") return figure_slot(name);  // fiscal-year index
     if (name == "month") return month_intrinsic(t, n, ctx, month_slot_);
     if (name == "year") return month_intrinsic(t, n, ctx, year_slot_);
     if (name == "calendar_month") return month_intrinsic(t, n, ctx, calmonth_slot_);

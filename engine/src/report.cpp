@@ -508,7 +508,7 @@ class Report {
     layers.push_back({{"data", {{"values", fan}}}, {"mark", {{"type", "area"}, {"opacity", 0.9}}},
                       {"encoding", {{"x", x}, {"y", {{"field", "p5"}, {"type", "quantitative"}, {"axis", axis_money(t_("Trésorerie en fin de mois (€)", "Cash at month end (€)"))}}},
                                     {"y2", {{"field", "p95"}}},
-                                    {"color", {{"datum", l90}, {"type", "nominal"}, {"scale", color_scale}, {"legend", {{"title", nullptr}}}}}}}});
+                                    {"color", {{"datum", l90}, {"type", "nominal"}, {"scale", color_scale}, {"legend", {{"title", nullptr}, {"labelLimit", 400}}}}}}}});
     layers.push_back({{"data", {{"values", fan}}}, {"mark", {{"type", "area"}, {"opacity", 0.9}}},
                       {"encoding", {{"x", x}, {"y", {{"field", "p25"}, {"type", "quantitative"}}}, {"y2", {{"field", "p75"}}},
                                     {"color", {{"datum", l50}, {"type", "nominal"}}}}}});
@@ -579,7 +579,7 @@ class Report {
     json right = {{"width", 70}, {"height", 200}, {"data", {{"values", {{{"label", never_label}, {"share", never / n}}}}}},
                   {"mark", {{"type", "bar"}, {"color", "#D55E00"}}},
                   {"encoding", {{"x", {{"field", "label"}, {"type", "nominal"}, {"axis", {{"title", nullptr}, {"labelAngle", 0}}}}},
-                                {"y", yshare},
+                                {"y", {{"field", "share"}, {"type", "quantitative"}, {"axis", nullptr}}},
                                 {"tooltip", {{{"field", "label"}, {"title", " "}}, {{"field", "share"}, {"title", t_("Part des chemins", "Share of paths")}, {"format", ".1%"}}}}}}};
     json spec = {{"hconcat", {left, right}}, {"resolve", {{"scale", {{"y", "shared"}}}}}, {"spacing", 8},
                  {"autosize", {{"type", "pad"}}}};
@@ -597,7 +597,8 @@ class Report {
       if (h.counts[i]) fb.push_back({{"x0", h.edges[i]}, {"x1", h.edges[i + 1]}, {"share", h.counts[i] / n}});
     json fspec = {{"width", 760}, {"height", 200}, {"data", {{"values", fb}}},
                   {"mark", {{"type", "bar"}, {"color", "#009E73"}, {"stroke", "#ffffff"}, {"strokeWidth", 0.5}}},
-                  {"encoding", {{"x", {{"field", "x0"}, {"type", "quantitative"}, {"axis", axis_money(t_("Besoin de financement (€)", "Funding need (€)"))}}},
+                  {"encoding", {{"x", {{"field", "x0"}, {"type", "quantitative"}, {"bin", {{"binned", true}}},
+                                       {"axis", axis_money(t_("Besoin de financement (€)", "Funding need (€)"))}}},
                                 {"x2", {{"field", "x1"}}},
                                 {"y", yshare},
                                 {"tooltip", {{{"field", "x0"}, {"title", t_("de", "from")}, {"format", "$,.0f"}},
@@ -646,14 +647,14 @@ class Report {
                  {"encoding", {{"x", {{"field", "year"}, {"type", "ordinal"}, {"sort", nullptr}, {"axis", {{"title", t_("Exercice", "Fiscal year")}, {"labelAngle", 0}}}}},
                                {"y", {{"field", "amount"}, {"type", "quantitative"}, {"stack", "zero"}, {"axis", axis_money(t_("Ressources de l'exercice (€)", "Resources of the fiscal year (€)"))}}},
                                {"color", {{"field", "source"}, {"type", "nominal"}, {"scale", {{"domain", domain}, {"range", range}}},
-                                          {"legend", {{"title", nullptr}, {"columns", 2}, {"labelLimit", 360}}}}},
+                                          {"legend", {{"title", nullptr}, {"columns", 1}, {"labelLimit", 700}}}}},
                                {"order", {{"field", "order"}, {"type", "quantitative"}}},
                                {"tooltip", {{{"field", "year"}, {"title", t_("Exercice", "Fiscal year")}},
                                             {{"field", "source"}, {"title", t_("Ressource", "Resource")}},
                                             {{"field", "amount"}, {"title", t_("Montant", "Amount")}, {"format", "$,.0f"}}}}}}};
     s += figure("chart-resources", spec, t_("Ressources par exercice : recettes propres et chaque subvention", "Resources by fiscal year: earned income and each subsidy"),
                 esc(t_("Cas de base (chaque hypothèse à sa valeur centrale) : chiffre d'affaires et produit de chaque subvention "
-                       "rattaché à l'exercice (montants de subvention_NOM du cas de base sommés par exercice). Plus la part "
+                       "rattaché à l'exercice (lignes subsidy:NOM du cas de base sommées par exercice). Plus la part "
                        "des subventions est haute, plus le projet dépend de leur renouvellement.",
                        "Base case (every assumption at its central value): revenue and the income of each subsidy recognised "
                        "in the fiscal year (the base case's subsidy:NAME amounts summed by fiscal year). The larger the "
@@ -769,21 +770,29 @@ class Report {
       spec = {{"width", 620}, {"height", {{"step", 22}}}, {"data", {{"values", rows}}},
               {"layer", {{{"mark", {{"type", "bar"}, {"color", "#0072B2"}}},
                           {"encoding", {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", "-x"}, {"axis", {{"title", nullptr}, {"labelLimit", 260}}}}},
-                                        {"x", {{"field", "value"}, {"type", "quantitative"}, {"axis", {{"title", t_("Indice de sensibilité", "Sensitivity index")}, {"format", ".2f"}}}}}}}},
+                                        {"x", {{"field", "value"}, {"type", "quantitative"}, {"axis", {{"title", sj.value("axis_title", t_("Indice de sensibilité", "Sensitivity index"))}}}}}}}},
                          {{"mark", {{"type", "rule"}, {"color", "#000000"}}},
                           {"encoding", {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", "-x"}}},
                                         {"x", {{"field", "ci_low"}, {"type", "quantitative"}}}, {"x2", {{"field", "ci_high"}}}}}}}}};
     } else {
       for (auto& r : rows) r["width"] = std::fabs(r.value("high", 0.0) - r.value("low", 0.0));
-      spec = {{"width", 620}, {"height", {{"step", 22}}}, {"data", {{"values", rows}}},
-              {"mark", {{"type", "bar"}, {"color", "#0072B2"}}},
-              {"encoding", {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", {{"field", "width"}, {"order", "descending"}}}, {"axis", {{"title", nullptr}, {"labelLimit", 260}}}}},
-                            {"x", {{"field", "low"}, {"type", "quantitative"}, {"axis", axis_money(metric)}}},
-                            {"x2", {{"field", "high"}}}}}};
+      json bars = {{"mark", {{"type", "bar"}, {"color", "#0072B2"}}},
+                   {"encoding", {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", {{"field", "width"}, {"order", "descending"}}}, {"axis", {{"title", nullptr}, {"labelLimit", 260}}}}},
+                                 {"x", {{"field", "low"}, {"type", "quantitative"}, {"axis", sj.value("money", true) ? axis_money(sj.value("axis_title", metric)) : json{{"title", sj.value("axis_title", metric)}}}}},
+                                 {"x2", {{"field", "high"}}},
+                                 {"tooltip", {{{"field", "label"}, {"title", t_("Hypothèse", "Assumption")}},
+                                              {{"field", "low"}, {"title", t_("hypothèse basse", "low assumption")}, {"format", ",.4~r"}},
+                                              {{"field", "high"}, {"title", t_("hypothèse haute", "high assumption")}, {"format", ",.4~r"}}}}}}};
+      json layers = json::array({bars});
+      if (sj.contains("base") && sj["base"].is_number())
+        layers.push_back({{"data", {{"values", json::array({json::object()})}}}, {"mark", {{"type", "rule"}, {"color", "#000000"}, {"strokeDash", {4, 3}}}},
+                          {"encoding", {{"x", {{"datum", sj["base"]}, {"type", "quantitative"}}}}}});
+      spec = {{"width", 620}, {"height", {{"step", 22}}}, {"data", {{"values", rows}}}, {"layer", layers}};
     }
     s += figure("chart-sensitivity", spec, t_("Sensibilité", "Sensitivity") + std::string(" (") + o_.sensitivity_method + ")",
                 esc(t_("Chaque barre montre l'effet d'une hypothèse sur l'indicateur ; les plus longues sont celles à vérifier en priorité.",
-                       "Each bar shows the effect of one assumption on the indicator; the longest ones are those to check first.")));
+                       "Each bar shows the effect of one assumption on the indicator; the longest ones are those to check first.") +
+                    (sj.contains("note") ? " " + sj["note"].get<std::string>() : std::string())));
     return s + "</section>\n";
   }
 

@@ -27,7 +27,7 @@ const char* figure_name(Figure f) {
   static const char* names[] = {"revenue", "subsidies", "charges", "net_result", "caf", "self_financing",
                                 "subsidy_share", "largest_funder_share", "breakeven_revenue", "safety_margin",
                                 "debt_cover", "min_cash", "costs", "staff", "ebitda", "operating_result",
-                                "variable_costs", "months"};
+                                "variable_costs", "months", "year"};
   static_assert(sizeof(names) / sizeof(names[0]) == kFigureCount);
   return names[static_cast<int>(f)];
 }
@@ -161,6 +161,7 @@ void compute_results(BlockState& st, const Ledger& L, PathResults& out) {
       fig(Figure::operating_result, y, i) = opres[i];
       fig(Figure::variable_costs, y, i) = variable[i];
       fig(Figure::months, y, i) = fy.months();
+      fig(Figure::year, y, i) = y;  // fiscal-year index, so checks can target some years
     }
   }
   for (std::size_t i = 0; i < n; ++i) {

@@ -256,8 +256,16 @@ json prob_json(std::uint64_t hits, std::uint64_t n) {
   return json{{"p", num(pr.p)}, {"se", num(pr.se)}, {"n", n}};
 }
 
-json scalar_json(const double* x, std::size_t n, const std::vector<double>& pcts, bool with_hist) {
+json scalar_json(const double* x, std::size_t n, const std::vector<double>& pcts, bool with_hist, bool censored) {
   ScalarSummary s = summarize(x, n, pcts);
+  if (censored && s.missing > 0) {
+    // quantiles over all paths, "never" (NaN) ranked last: null when a quantile falls there
+    std::vector<double> v(x, x + n);
+    for (auto& e : v)
+      if (std::isnan(e)) e = INFINITY;
+    std::sort(v.begin(), v.end());
+    for (std::size_t i = 0; i < pcts.size(); ++i) s.quantiles[i] = quantile_sorted(v.data(), n, pcts[i] / 100.0);
+  }
   json q;
   for (std::size_t i = 0; i < pcts.size(); ++i) q[pct_key(pcts[i])] = num(s.quantiles[i]);
   json j = {{"n", n - s.missing}, {"missing", s.missing}, {"mean", num(s.mean)}, {"sd", num(s.sd)},
@@ -284,7 +292,7 @@ json run_summary_json(const Plan& plan, const RunResult& r) {
   json ind;
   for (int k = 0; k < kIndicatorCount; ++k) {
     auto id = static_cast<Indicator>(k);
-    ind[indicator_name(id)] = scalar_json(r.indicator(id), N, pcts, true);
+    ind[indicator_name(id)] = scalar_json(r.indicator(id), N, pcts, true, indicator_censored(id));
   }
   out["indicators"] = ind;
   auto count_if = [&](Indicator k, auto pred) {
@@ -434,9 +442,13 @@ void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult
   const std::size_t N = static_cast<std::size_t>(r.paths());
   for (int k = 0; k < kIndicatorCount; ++k) {
     ScalarSummary s = summarize(r.indicator(static_cast<Indicator>(k)), N, pcts);
+    const json& q = summary["indicators"][indicator_name(static_cast<Indicator>(k))]["quantiles"];
     inds << indicator_name(static_cast<Indicator>(k)) << "," << (N - s.missing) << "," << s.missing << ","
          << fmt::format("{:.6g},{:.6g},{:.6g},{:.6g}", s.mean, s.sd, s.min, s.max);
-    for (double q : s.quantiles) inds << "," << fmt::format("{:.6g}", q);
+    for (double p : pcts) {
+      const json& v = q[pct_key(p)];
+      inds << "," << (v.is_null() ? std::string("") : fmt::format("{:.6g}", v.get<double>()));
+    }
     inds << "\n";
   }
   std::filesystem::path d(dir);

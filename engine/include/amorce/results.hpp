@@ -21,7 +21,7 @@ bool indicator_censored(Indicator i);
 enum class Figure : int {
   revenue, subsidies, charges, net_result, caf, self_financing, subsidy_share,
   largest_funder_share, breakeven_revenue, safety_margin, debt_cover, min_cash, costs, staff,
-  ebitda, operating_result, variable_costs, months, count
+  ebitda, operating_result, variable_costs, months, year, count
 };
 constexpr int kFigureCount = static_cast<int>(Figure::count);
 const char* figure_name(Figure f);
