@@ -307,13 +307,17 @@ json run_summary_json(const Plan& plan, const RunResult& r) {
       {"breakeven_unsubsidised_within_horizon",
        prob_json(count_if(Indicator::breakeven_month_unsubsidised, [](double v) { return !std::isnan(v); }), N)}};
   json years = json::array();
+  std::vector<double> fractions;
+  for (double p : pcts) fractions.push_back(p / 100.0);
   for (int y = 0; y < Y; ++y) {
     json figs;
     for (int f = 0; f < kFigureCount; ++f) {
       const Moments& mo = r.figure_moments[static_cast<std::size_t>(f) * Y + y];
       const QuantileSketch& sk = r.figure_sketches[static_cast<std::size_t>(f) * Y + y];
       json q;
-      for (double p : pcts) q[pct_key(p)] = num(sk.count() ? sk.quantile(p / 100.0) : NAN);
+      // one sort of the sketch for all percentiles (quantile(p) sorts on every call)
+      const std::vector<double> qs = sk.count() ? sk.quantiles(fractions) : std::vector<double>(pcts.size(), NAN);
+      for (std::size_t i = 0; i < pcts.size(); ++i) q[pct_key(pcts[i])] = num(qs[i]);
       figs[figure_name(static_cast<Figure>(f))] = {{"mean", num(mo.mean())}, {"sd", num(mo.sd())},
                                                     {"missing", mo.nan_count()}, {"quantiles", q}};
     }
@@ -433,7 +437,10 @@ void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult
       const auto& mo = r.figure_moments[static_cast<std::size_t>(f) * Y + y];
       const auto& sk = r.figure_sketches[static_cast<std::size_t>(f) * Y + y];
       annual << r.years[y].label << "," << figure_name(static_cast<Figure>(f)) << "," << fmt::format("{:.6g},{:.6g},{}", mo.mean(), mo.sd(), mo.nan_count());
-      for (double p : pcts) annual << "," << fmt::format("{:.6g}", sk.count() ? sk.quantile(p / 100) : NAN);
+      std::vector<double> fractions;
+      for (double p : pcts) fractions.push_back(p / 100);
+      const std::vector<double> qs = sk.count() ? sk.quantiles(fractions) : std::vector<double>(pcts.size(), NAN);
+      for (double v : qs) annual << "," << fmt::format("{:.6g}", v);
       annual << "\n";
     }
   inds << "indicator,n,missing,mean,sd,min,max";
