@@ -504,7 +504,7 @@ PYBIND11_MODULE(_core, m) {
            "intervals at `level`) or 'morris' (elementary effects; `trajectories`, `levels`).\n"
            "`groups` = {name: [inputs]} moves inputs together as one factor. `paths`: Monte Carlo\n"
            "paths, Saltelli base rows (sobol) or model runs (morris); None = the method's default.\n"
-           "Returns a dict whose 'rows' are sorted by importance, largest first. The GIL is released.")
+           "Returns the dict of the CLI JSON (factors sorted by importance, largest first). The GIL is released.")
 #endif
       .def("__repr__", [](const PyScenario& s) {
         std::string r = "<amorce.Scenario " + std::string(py::repr(py::str(s.scenario->name))) + ", " +

@@ -77,7 +77,15 @@ def test_signatures_match_stub():
             first = doc.splitlines()[0]
             inner = first[first.index("(") + 1:first.rindex(")")]
             names, kwarg = [], None
-            for part in [p.strip() for p in inner.split(",") if p.strip()]:
+            parts, depth, cur = [], 0, ""
+            for ch in inner + ",":  # split at top-level commas (not inside Dict[str, List[str]])
+                depth += ch in "[(" and 1 or ch in "])" and -1 or 0
+                if ch == "," and depth == 0:
+                    parts.append(cur.strip())
+                    cur = ""
+                else:
+                    cur += ch
+            for part in [p for p in parts if p]:
                 name = part.split(":")[0].strip()
                 if name.startswith("**"):
                     kwarg = name[2:]
