@@ -48,10 +48,10 @@ nlohmann::json report_sensitivity(const Plan& plan, const std::string& method, c
     j["money"] = money && metric_text.find("month") == std::string::npos;
     j["base"] = rep.base;
     j["axis_title"] = metric_text + (fr ? " : hypothèse basse ↔ haute" : ": low ↔ high assumption");
-    j["note"] = fmt::format(fr ? "Tornade : chaque hypothèse seule à son P{:g} puis à son P{:g}, les autres au cas de base ; "
+    j["note"] = fmt::format(fmt::runtime(fr ? "Tornade : chaque hypothèse seule à son P{:g} puis à son P{:g}, les autres au cas de base ; "
                                  "trait pointillé : valeur du cas de base."
                                : "Tornado: each assumption alone at its P{:g} then its P{:g}, the others at the base case; "
-                                 "dashed line: base-case value.",
+                                 "dashed line: base-case value."),
                             so.low, so.high);
     for (const auto& r : rep.rows) j["items"].push_back({{"name", r.factor}, {"label", label(r)}, {"low", r.at_low}, {"high", r.at_high}});
   } else {
