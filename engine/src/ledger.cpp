@@ -259,15 +259,16 @@ class Builder {
         until[i] = round_month(std::clamp(s(sp.until, i), -1e6, 1e6));
       }
       // agreements: one per fiscal year, per month, or a single one
-      int n_agreements = sp.period == "year" ? static_cast<int>(years.size()) : sp.period == "month" ? H_ : 1;
+      const bool yearly = sp.period == "year", monthly = sp.period == "month";  // not per path
+      int n_agreements = yearly ? static_cast<int>(years.size()) : monthly ? H_ : 1;
       for (int a = 0; a < n_agreements; ++a) {
         bool any = false;
         for (std::size_t i = 0; i < n_; ++i) {
           int lo, hi;
-          if (sp.period == "year") {
+          if (yearly) {
             lo = std::max(from[i], years[a].first);
             hi = std::min({until[i], years[a].last + 1, H_});
-          } else if (sp.period == "month") {
+          } else if (monthly) {
             lo = a;
             hi = (a >= from[i] && a < until[i]) ? a + 1 : a;
           } else {
@@ -289,10 +290,10 @@ class Builder {
           int lo = cs[i], hi = ce[i];
           double amount = st_.hist(sp.amount_hist, std::min(lo, H_ - 1))[i];
           double total, per_month;
-          if (sp.period == "year") {
+          if (yearly) {
             per_month = amount / 12.0;
             total = per_month * (hi - lo);
-          } else if (sp.period == "month") {
+          } else if (monthly) {
             per_month = amount;
             total = amount;
           } else {
