@@ -1,0 +1,61 @@
+#pragma once
+/// Goal seeking: the smallest (or, maximising, the largest) value of a fixed input that meets
+/// a target such as "prob(shortfall) <= 0.1". Every evaluation is a full Monte Carlo run with
+/// the same seed and paths (common random numbers), so the metric is a deterministic, in
+/// practice monotone, function of the input; the bracket is then bisected to a tolerance
+/// (robust on the step functions that probabilities are under common random numbers).
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "amorce/metric.hpp"
+#include "amorce/scenario.hpp"
+
+namespace amorce {
+
+struct SolveOptions {
+  std::string input;   ///< a fixed input, or `opening_cash`
+  std::string target;  ///< "prob(shortfall) <= 0.1"
+  std::optional<double> min, max;  ///< search range; defaults from the input's value, expanded if needed
+  bool maximise = false;
+  double tolerance = 0;  ///< 0: (max - min) / 10 000
+  int max_evaluations = 60;
+  long long paths = 10000;
+  std::uint64_t seed = 42;
+  int threads = 0;
+  Sampling sampling = Sampling::lhs;
+};
+
+struct SolveStep {
+  double x = 0;
+  Estimate metric;
+  bool met = false;
+};
+
+struct SolveResult {
+  std::string input, target, scenario;
+  bool found = false;
+  double value = 0;   ///< the answer when found
+  Estimate achieved;  ///< the metric at the answer
+  double current = 0; ///< the input's value in the scenario
+  Estimate at_current;
+  double lo = 0, hi = 0, tolerance = 0;  ///< final search range
+  bool maximise = false;
+  std::string message;
+  std::vector<SolveStep> steps;  ///< every evaluation, in order
+  long long paths = 0;
+  std::uint64_t seed = 0;
+};
+
+/// The scenario with `input` set to the fixed value x (throws when the input is uncertain).
+Scenario with_input(const Scenario& s, const std::string& input, double x);
+
+SolveResult solve_input(const Scenario& s, const SolveOptions& options);
+nlohmann::json solve_json(const SolveResult& r);
+void print_solve(std::ostream& os, const SolveResult& r);
+
+}  // namespace amorce

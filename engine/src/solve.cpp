@@ -1,0 +1,238 @@
+#include "amorce/solve.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <ostream>
+#include <stdexcept>
+
+#include "amorce/base_case.hpp"
+#include "amorce/compile.hpp"
+#include "amorce/run.hpp"
+
+namespace amorce {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double literal_value(const std::string& text) {
+  std::string t;
+  for (char c : text)
+    if (c != '_' && c != ' ') t += c;
+  if (t.empty()) return kNaN;
+  std::size_t used = 0;
+  try {
+    double v = std::stod(t, &used);
+    return used == t.size() ? v : kNaN;
+  } catch (const std::exception&) {
+    return kNaN;
+  }
+}
+
+std::string num(double v) { return fmt::format("{:.17g}", v); }
+
+const Input* find_input(const Scenario& s, const std::string& name) {
+  for (const auto& in : s.inputs)
+    if (in.name == name) return &in;
+  return nullptr;
+}
+
+double current_value(const Scenario& s, const std::string& name) {
+  if (const Input* in = find_input(s, name)) return in->fixed ? literal_value(in->fixed->text) : kNaN;
+  if (name == "opening_cash") return s.financing.opening_cash ? literal_value(s.financing.opening_cash->text) : 0.0;
+  return kNaN;
+}
+
+}  // namespace
+
+Scenario with_input(const Scenario& s, const std::string& name, double x) {
+  Scenario o = s;
+  for (auto& in : o.inputs)
+    if (in.name == name) {
+      if (!in.fixed)
+        throw std::invalid_argument(fmt::format(
+            "--vary {}: the input is uncertain; solve varies a fixed input (an amount you decide: equity, a grant, a "
+            "price, a reserve)",
+            name));
+      in.fixed = Expr{num(x), in.fixed->pos};
+      return o;
+    }
+  if (name == "opening_cash") {
+    o.financing.opening_cash = Expr{num(x), s.financing.opening_cash ? s.financing.opening_cash->pos : SourcePos{}};
+    return o;
+  }
+  std::string fixed;
+  for (const auto& in : s.inputs)
+    if (in.fixed) fixed += " " + in.name;
+  throw std::invalid_argument(fmt::format("--vary {}: no such input (fixed inputs:{}; or opening_cash)", name,
+                                          fixed.empty() ? " none" : fixed));
+}
+
+SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
+  SolveResult res;
+  res.input = o.input;
+  res.target = o.target;
+  res.scenario = s.name;
+  res.maximise = o.maximise;
+  res.paths = o.paths;
+  res.seed = o.seed;
+  Plan base_plan = compile(s);
+  Target target = parse_target(o.target, base_plan);
+  with_input(s, o.input, 0);  // validates the input name and kind
+  res.current = current_value(s, o.input);
+
+  RunOptions ro;
+  ro.paths = o.paths;
+  ro.seed = o.seed;
+  ro.threads = o.threads;
+  ro.sampling = o.sampling;
+  int evals = 0;
+  auto eval = [&](double x) {
+    Plan p = compile(with_input(s, o.input, x));
+    SolveStep st;
+    st.x = x;
+    st.metric = estimate_metric(target.metric, run_metric(p, target.metric, ro));
+    st.met = compare_values(st.metric.value, target.cmp, target.value);
+    res.steps.push_back(st);
+    ++evals;
+    return st;
+  };
+  res.at_current = estimate_metric(target.metric, run_metric(base_plan, target.metric, ro));
+
+  const double cur = res.current;
+  double lo = o.min ? *o.min : (std::isnan(cur) ? kNaN : (cur >= 0 ? 0.0 : 2 * cur));
+  double hi = o.max ? *o.max : (std::isnan(cur) ? kNaN : std::max(2 * std::fabs(cur), lo + 1000));
+  if (std::isnan(lo) || std::isnan(hi))
+    throw std::invalid_argument(fmt::format("--vary {}: its value is an expression; give the search range with --min and --max", o.input));
+  if (!(hi > lo)) throw std::invalid_argument(fmt::format("the search range [{}, {}] is empty", lo, hi));
+
+  auto finish_found = [&](double x, const SolveStep& st, const std::string& msg) {
+    res.found = true;
+    res.value = x;
+    res.achieved = st.metric;
+    res.message = msg;
+  };
+
+  if (!o.maximise) {
+    SolveStep sl = eval(lo);
+    if (sl.met) {
+      res.lo = res.hi = lo;
+      finish_found(lo, sl, fmt::format("the target is already met at the bottom of the search range ({})", lo));
+      return res;
+    }
+    SolveStep sh = eval(hi);
+    for (double w = hi - lo; !sh.met && !o.max && evals < o.max_evaluations && w < 1e15; ) {
+      lo = hi;  // hi failed: the answer is above it (monotone metric)
+      w *= 2;
+      hi = lo + w;
+      sh = eval(hi);
+    }
+    if (!sh.met) {
+      res.lo = lo;
+      res.hi = hi;
+      res.message = fmt::format("no value of {} in [{}, {}] meets the target: at {} the metric is {:.6g} ± {:.2g}", o.input,
+                                o.min ? *o.min : lo, hi, hi, sh.metric.value, sh.metric.se);
+      return res;
+    }
+    double tol = o.tolerance > 0 ? o.tolerance : (hi - lo) / 1e4;
+    SolveStep best = sh;
+    while (hi - lo > tol && evals < o.max_evaluations) {
+      double mid = 0.5 * (lo + hi);
+      SolveStep sm = eval(mid);
+      if (sm.met) {
+        hi = mid;
+        best = sm;
+      } else {
+        lo = mid;
+      }
+    }
+    res.lo = lo;
+    res.hi = hi;
+    res.tolerance = tol;
+    finish_found(hi, best, fmt::format("smallest value meeting the target, to within {:.3g}", tol));
+    return res;
+  }
+  // maximise: the largest value meeting the target
+  SolveStep sh = eval(hi);
+  for (double w = hi - lo; sh.met && !o.max && evals < o.max_evaluations && w < 1e15; ) {
+    lo = hi;  // hi met: the answer is above it
+    w *= 2;
+    hi = lo + w;
+    sh = eval(hi);
+  }
+  if (sh.met) {
+    res.lo = res.hi = hi;
+    finish_found(hi, sh, o.max ? fmt::format("the target is met at the top of the search range ({})", hi)
+                               : fmt::format("the target is still met at {}: no upper limit found", hi));
+    return res;
+  }
+  SolveStep sl = eval(lo);
+  if (!sl.met) {
+    res.lo = lo;
+    res.hi = hi;
+    res.message = fmt::format("no value of {} in [{}, {}] meets the target: at {} the metric is {:.6g} ± {:.2g}", o.input, lo,
+                              hi, lo, sl.metric.value, sl.metric.se);
+    return res;
+  }
+  double tol = o.tolerance > 0 ? o.tolerance : (hi - lo) / 1e4;
+  SolveStep best = sl;
+  while (hi - lo > tol && evals < o.max_evaluations) {
+    double mid = 0.5 * (lo + hi);
+    SolveStep sm = eval(mid);
+    if (sm.met) {
+      lo = mid;
+      best = sm;
+    } else {
+      hi = mid;
+    }
+  }
+  res.lo = lo;
+  res.hi = hi;
+  res.tolerance = tol;
+  finish_found(lo, best, fmt::format("largest value meeting the target, to within {:.3g}", tol));
+  return res;
+}
+
+namespace {
+nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+std::string fx(double v) { return std::fabs(v) >= 1000 ? format_euros(v) : fmt::format("{:.6g}", v); }
+}  // namespace
+
+nlohmann::json solve_json(const SolveResult& r) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& s : r.steps)
+    steps.push_back({{"x", s.x}, {"metric", jnum(s.metric.value)}, {"se", jnum(s.metric.se)}, {"met", s.met}});
+  return {{"scenario", r.scenario},
+          {"input", r.input},
+          {"target", r.target},
+          {"maximise", r.maximise},
+          {"found", r.found},
+          {"value", r.found ? jnum(r.value) : nlohmann::json(nullptr)},
+          {"achieved", {{"value", jnum(r.achieved.value)}, {"se", jnum(r.achieved.se)}}},
+          {"current", {{"value", jnum(r.current)}, {"metric", jnum(r.at_current.value)}, {"se", jnum(r.at_current.se)}}},
+          {"bracket", {jnum(r.lo), jnum(r.hi)}},
+          {"tolerance", jnum(r.tolerance)},
+          {"message", r.message},
+          {"paths", r.paths},
+          {"seed", r.seed},
+          {"evaluations", steps}};
+}
+
+void print_solve(std::ostream& os, const SolveResult& r) {
+  os << fmt::format("amorce solve — {}\n{} {} such that {}\n{} paths per evaluation, seed {} (common random numbers)\n\n",
+                    r.scenario, r.maximise ? "largest" : "smallest", r.input, r.target, r.paths, r.seed);
+  if (!std::isnan(r.current))
+    os << fmt::format("now:     {} = {}   ->  metric {:.6g} ± {:.2g}\n", r.input, fx(r.current), r.at_current.value, r.at_current.se);
+  if (r.found) {
+    os << fmt::format("answer:  {} = {}   ->  metric {:.6g} ± {:.2g}\n", r.input, fx(r.value), r.achieved.value, r.achieved.se);
+    os << "         " << r.message << "\n";
+    if (!std::isnan(r.current)) os << fmt::format("change:  {}{}\n", r.value - r.current >= 0 ? "+" : "", fx(r.value - r.current));
+  } else {
+    os << "NOT FOUND: " << r.message << "\n";
+  }
+  os << fmt::format("\n{} evaluations. The metric's ± is its Monte Carlo standard error: with another seed the answer "
+                    "would move by about what that error corresponds to.\n",
+                    r.steps.size());
+}
+
+}  // namespace amorce
