@@ -185,6 +185,11 @@ std::string inline_script(std::string_view js) {
   auto replace_all = [&](const std::string& from, const std::string& to) {
     for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
   };
+  // source maps are never fetched: drop the comments pointing at them
+  for (std::size_t pos; (pos = s.find("//# sourceMappingURL=")) != std::string::npos;) {
+    std::size_t end = s.find('\n', pos);
+    s.erase(pos, end == std::string::npos ? std::string::npos : end - pos);
+  }
   replace_all("</script", "<\\/script");
   replace_all("</SCRIPT", "<\\/SCRIPT");
   replace_all("<!--", "<\\!--");
@@ -592,6 +597,8 @@ class Report {
                        "end of the period simulated.")));
 
     Histogram h = make_histogram(run_.indicator(Indicator::funding_need), N_, 30);
+    double zero_need = 0;
+    for (std::size_t i = 0; i < N_; ++i) zero_need += run_.indicator(Indicator::funding_need)[i] == 0;
     json fb = json::array();
     for (std::size_t i = 0; i < h.counts.size(); ++i)
       if (h.counts[i]) fb.push_back({{"x0", h.edges[i]}, {"x1", h.edges[i + 1]}, {"share", h.counts[i] / n}});
@@ -606,9 +613,11 @@ class Report {
                                              {{"field", "share"}, {"title", t_("Part des chemins", "Share of paths")}, {"format", ".1%"}}}}}}};
     s += figure("chart-funding", fspec, t_("Combien faudrait-il apporter ?", "How much cash would have to be added?"),
                 esc(t_("Le besoin de financement d'un chemin est l'opposé de sa trésorerie la plus basse quand elle est négative "
-                       "(0 € quand la trésorerie ne passe jamais sous zéro). La barre à 0 € compte les chemins sans besoin.",
+                       "(0 € quand la trésorerie ne passe jamais sous zéro). La première barre, qui part de 0 €, comprend les "
+                       "chemins sans aucun besoin : ",
                        "A path's funding need is minus its lowest cash when that is negative (0 € when cash never goes below "
-                       "zero). The bar at 0 € counts the paths without any need.")));
+                       "zero). The first bar, starting at 0 €, includes the paths without any need: ") +
+                    pct(zero_need / n) + t_(" des chemins.", " of the paths.")));
     return s + "</section>\n";
   }
 
