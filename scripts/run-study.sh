@@ -9,5 +9,5 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j "${AMORCE_JOBS:-2}" --target amorce
 scenario=${AMORCE_SCENARIO:-scenarios/garage_solidaire_aci.yaml}
 ./build/release/amorce check "$scenario" >/dev/null
-./build/release/amorce run "$scenario" --out results/garage "$@"
-echo "files written to results/garage/"
+./build/release/amorce run "$scenario" --out results/garage --report results/garage/report.html "$@"
+echo "files written to results/garage/ (summary.json, CSV files, report.html)"
