@@ -50,10 +50,10 @@ echo "wall 1 thread: ${t1} s   2 threads: ${t2} s   speed-up $(ratio "$t1" "$t2"
 
 echo "== Sobol study, 15 inputs, N = 4096 vs the same number of plain runs (target < 1.5) (load $(load))"
 if "$AMORCE" --help 2>/dev/null | grep -q "^ *sensitivity"; then
-  d=15
-  runs=$((4096 * (d + 2)))
   ts=$(cpu "$AMORCE" sensitivity bench/scenarios/sobol15.yaml --metric min_cash --method sobol --paths 4096 --threads 2 --format json)
-  tp=$(cpu run bench/scenarios/sobol15.yaml --paths $runs --threads 2)
+  "$AMORCE" sensitivity bench/scenarios/sobol15.yaml --metric min_cash --method sobol --paths 4096 --threads 2 --format json >"$TMP/sens.json" 2>/dev/null
+  runs=$(/usr/bin/python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['model_runs'])" "$TMP/sens.json")
+  tp=$(cpu run bench/scenarios/sobol15.yaml --paths "$runs" --threads 2)
   echo "CPU sobol: ${ts} s   $runs plain runs: ${tp} s   ratio $(ratio "$ts" "$tp")"
 else
   echo "amorce sensitivity is not available in $AMORCE (see BM_sobol_study in build/bench/bench/amorce_bench)"
