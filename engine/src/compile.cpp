@@ -968,7 +968,11 @@ class Compiler {
         u.finish();
       }
     }
-    if (is_input && unit_slot_[id] >= 0) symbols_[u.name].slot = unit_slot_[id];
+    if (is_input && unit_slot_[id] >= 0) {
+      symbols_[u.name].slot = unit_slot_[id];
+      plan_.input_names.push_back(u.name);
+      plan_.input_slots.push_back(unit_slot_[id]);
+    }
   }
 
   // ---------------------------------------------------------------- payments and checks
