@@ -1295,17 +1295,25 @@ class Builder {
     return out;
   }
 
+  /// The `name:` of a list item, or nullptr (after reporting why) when the item is not a
+  /// mapping with a name: subsidies, investments and loans are matched by name in variants.
+  const YNode* item_name(const YNode& e, const std::string& ictx) {
+    if (!expect(e, Kind::map, ictx)) return nullptr;
+    const YNode* name = find(e, "name");
+    if (!name || name->kind != Kind::scalar || name->text.empty()) {
+      err(e.pos, ictx + ": needs a 'name:'");
+      return nullptr;
+    }
+    return name;
+  }
+
   void subsidies(const YNode& n) {
     if (!expect(n, Kind::seq, "subsidies") || too_many(n, "subsidies")) return;
     for (std::size_t i = 0; i < n.children.size(); ++i) {
       const YNode& e = n.children[i];
       std::string ictx = "subsidy #" + std::to_string(i + 1);
-      if (!expect(e, Kind::map, ictx)) continue;
-      const YNode* name = find(e, "name");
-      if (!name || name->kind != Kind::scalar || name->text.empty()) {
-        err(e.pos, ictx + ": needs a 'name:'");
-        continue;
-      }
+      const YNode* name = item_name(e, ictx);
+      if (!name) continue;
       Subsidy s;
       s.name = name->text;
       s.pos = name->pos;
@@ -1330,12 +1338,8 @@ class Builder {
     for (std::size_t i = 0; i < n.children.size(); ++i) {
       const YNode& e = n.children[i];
       std::string ictx = "investment #" + std::to_string(i + 1);
-      if (!expect(e, Kind::map, ictx)) continue;
-      const YNode* name = find(e, "name");
-      if (!name || name->kind != Kind::scalar || name->text.empty()) {
-        err(e.pos, ictx + ": needs a 'name:'");
-        continue;
-      }
+      const YNode* name = item_name(e, ictx);
+      if (!name) continue;
       Investment inv;
       inv.name = name->text;
       inv.pos = name->pos;
@@ -1398,12 +1402,8 @@ class Builder {
       for (std::size_t i = 0; i < ln->children.size(); ++i) {
         const YNode& e = ln->children[i];
         std::string ictx = "loan #" + std::to_string(i + 1);
-        if (!expect(e, Kind::map, ictx)) continue;
-        const YNode* name = find(e, "name");
-        if (!name || name->kind != Kind::scalar || name->text.empty()) {
-          err(e.pos, ictx + ": needs a 'name:'");
-          continue;
-        }
+        const YNode* name = item_name(e, ictx);
+        if (!name) continue;
         Loan l;
         l.name = name->text;
         l.pos = name->pos;
