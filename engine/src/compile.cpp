@@ -685,31 +685,22 @@ class Compiler {
     p.opening_cash = static_field(sc_.financing.opening_cash, 0, "financing: opening_cash");
     default_vat_ = static_field(sc_.vat.default_rate, 0.20, "vat: default_rate");
     p.corporate_rate = static_field(sc_.taxes.corporate_tax_rate, 0, "taxes: corporate_tax");
-    for (const auto& r : sc_.revenue) {
-      std::string o = "revenue '" + r.name + "'";
-      item_from_[r.name] = static_field(r.from, 0, o);
-      item_until_[r.name] = static_field(r.until, H, o);
+    // revenue and cost items share their per-path fields: window, payment delay, VAT rate
+    auto flow_line = [&](const auto& item, const std::string& o, const std::string& kind, bool variable) {
+      item_from_[item.name] = static_field(item.from, 0, o);
+      item_until_[item.name] = static_field(item.until, H, o);
       FlowLine f;
-      f.name = r.name;
-      f.label = r.label;
-      f.kind = r.kind;
-      f.paid_after = static_field(r.paid_after, 0, o);
-      f.vat_rate = r.vat_rate ? static_field(r.vat_rate, 0, o) : default_vat_;
-      p.revenue.push_back(f);
-    }
-    for (const auto& c : sc_.costs) {
-      std::string o = "cost '" + c.name + "'";
-      item_from_[c.name] = static_field(c.from, 0, o);
-      item_until_[c.name] = static_field(c.until, H, o);
-      FlowLine f;
-      f.name = c.name;
-      f.label = c.label;
-      f.kind = c.behaviour;
-      f.variable = c.behaviour == "variable";
-      f.paid_after = static_field(c.paid_after, 0, o);
-      f.vat_rate = c.vat_rate ? static_field(c.vat_rate, 0, o) : default_vat_;
-      p.costs.push_back(f);
-    }
+      f.name = item.name;
+      f.label = item.label;
+      f.kind = kind;
+      f.variable = variable;
+      f.paid_after = static_field(item.paid_after, 0, o);
+      f.vat_rate = item.vat_rate ? static_field(item.vat_rate, 0, o) : default_vat_;
+      return f;
+    };
+    for (const auto& r : sc_.revenue) p.revenue.push_back(flow_line(r, "revenue '" + r.name + "'", r.kind, false));
+    for (const auto& c : sc_.costs)
+      p.costs.push_back(flow_line(c, "cost '" + c.name + "'", c.behaviour, c.behaviour == "variable"));
     for (const auto& s : sc_.staff) {
       std::string o = "staff '" + s.name + "'";
       item_from_[s.name] = static_field(s.from, 0, o);
