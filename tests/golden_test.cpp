@@ -241,8 +241,8 @@ TEST_P(Golden, BaseCaseAndMonteCarlo) {
 INSTANTIATE_TEST_SUITE_P(Scenarios, Golden, ::testing::ValuesIn(bundled_scenarios()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
-TEST(Golden, SixBundledScenarios) {
-  std::vector<std::string> expected = {"conciergerie_quartier", "garage_solidaire_aci", "garage_solidaire_ei",
+TEST(Golden, SevenBundledScenarios) {
+  std::vector<std::string> expected = {"conciergerie_quartier", "epicerie_solidaire", "garage_solidaire_aci", "garage_solidaire_ei",
                                        "groupement_achat",      "reemploi_materiaux",   "tiers_lieu_rural"};
   EXPECT_EQ(bundled_scenarios(), expected);
 }

@@ -448,7 +448,7 @@ vat: {regime: none}
 }
 
 // ---------------------------------------------------------------------------------------
-// 7. Independent numpy implementation of tests/data/reference_scenario.yaml
+// 7. Independent numpy implementation of scenarios/epicerie_solidaire.yaml
 // ---------------------------------------------------------------------------------------
 
 std::string read_command(const std::string& cmd, int& status) {
@@ -483,7 +483,7 @@ double q7(const std::vector<double>& s, double p) {
 TEST(MonteCarlo, AgreesWithIndependentNumpyImplementation) {
   const std::string py = "/usr/bin/python3";
   const std::string script = std::string(AMORCE_SOURCE_DIR) + "/tests/reference/simple_numpy.py";
-  const std::string yaml = std::string(AMORCE_SOURCE_DIR) + "/tests/data/reference_scenario.yaml";
+  const std::string yaml = std::string(AMORCE_SOURCE_DIR) + "/scenarios/epicerie_solidaire.yaml";
   if (std::system((py + " -c 'import numpy' >/dev/null 2>&1").c_str()) != 0)
     GTEST_SKIP() << "/usr/bin/python3 with numpy not available";
   const long long N = 40000;

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent vectorised numpy implementation of tests/data/reference_scenario.yaml.
+"""Independent vectorised numpy implementation of scenarios/epicerie_solidaire.yaml.
 
 Usage: /usr/bin/python3 tests/reference/simple_numpy.py N SEED
 Prints JSON: horizon, paths, seed, p_shortfall, min_cash_p10/p50/p90 (numpy's default
