@@ -25,6 +25,7 @@ from ._core import (
     SeriesBands,
     SimulationError,
     __version__,
+    compare,
     load,
     loads,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "SeriesBands",
     "SimulationError",
     "__version__",
+    "compare",
     "from_dict",
     "load",
     "loads",

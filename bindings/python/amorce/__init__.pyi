@@ -96,6 +96,27 @@ class Scenario:
         trajectories: int = 20,
         levels: int = 4,
     ) -> dict[str, Any]: ...
+    def stress(
+        self,
+        paths: Optional[int] = None,
+        seed: Optional[int] = None,
+        threads: int = 0,
+        sampling: Optional[str] = None,
+        variants: bool = True,
+    ) -> dict[str, Any]: ...
+    def solve(
+        self,
+        vary: str,
+        target: str,
+        min: Optional[float] = None,
+        max: Optional[float] = None,
+        maximise: bool = False,
+        tolerance: float = 0.0,
+        paths: Optional[int] = None,
+        seed: Optional[int] = None,
+        threads: int = 0,
+        sampling: Optional[str] = None,
+    ) -> dict[str, Any]: ...
 
 class SeriesBands:
     """Monthly percentile bands of one series."""
@@ -148,6 +169,14 @@ class Result:
     def seconds(self) -> float: ...
     def to_pandas(self) -> Any: ...
 
+def compare(
+    scenarios: list[Scenario],
+    labels: Optional[list[str]] = None,
+    paths: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: int = 0,
+    sampling: Optional[str] = None,
+) -> dict[str, Any]: ...
 def load(path: Union[str, os.PathLike[str]], variant: Optional[str] = None) -> Scenario: ...
 def loads(text: str, name: str = "<string>", variant: Optional[str] = None) -> Scenario: ...
 def from_dict(d: Mapping[str, Any], name: str = "<dict>", variant: Optional[str] = None) -> Scenario: ...

@@ -33,6 +33,10 @@
 #define AMORCE_PY_SENSITIVITY 1
 #endif
 
+#include "amorce/compare.hpp"
+#include "amorce/solve.hpp"
+#include "amorce/stress.hpp"
+
 namespace py = pybind11;
 using namespace pybind11::literals;
 
@@ -178,15 +182,23 @@ void apply_override(amorce::Scenario& sc, const std::string& name, const std::st
   std::erase_if(sc.correlations, [&](const amorce::Correlation& c) { return c.a == name || c.b == name; });
 }
 
+/// Loads (or reloads) a scenario and applies the input overrides; touches no Python object,
+/// so it may run without the GIL.
+amorce::Scenario load_source(const Source& src, const std::string& variant,
+                             const std::vector<std::pair<std::string, std::string>>& overrides) {
+  amorce::Scenario sc = src.is_file ? amorce::load_scenario(src.path_or_text, variant)
+                                    : amorce::load_scenario_text(src.path_or_text, src.name, variant);
+  for (const auto& [name, text] : overrides) apply_override(sc, name, text);
+  return sc;
+}
+
 /// Loads (or reloads) a scenario, applies the input overrides and compiles it.
 PyScenario build(std::shared_ptr<const Source> src, std::string variant,
                  std::vector<std::pair<std::string, std::string>> overrides) {
   PyScenario s;
   {
     py::gil_scoped_release nogil;
-    amorce::Scenario sc = src->is_file ? amorce::load_scenario(src->path_or_text, variant)
-                                       : amorce::load_scenario_text(src->path_or_text, src->name, variant);
-    for (const auto& [name, text] : overrides) apply_override(sc, name, text);
+    amorce::Scenario sc = load_source(*src, variant, overrides);
     auto plan = std::make_shared<const amorce::Plan>(amorce::compile(sc));
     s.scenario = std::make_shared<const amorce::Scenario>(std::move(sc));
     s.plan = std::move(plan);
@@ -345,6 +357,83 @@ py::object sensitivity(const PyScenario& s, const std::string& metric, const std
   return to_python(j);
 }
 #endif
+
+/// Comparison options: the first scenario's simulation defaults overridden by the arguments.
+amorce::CompareOptions compare_options(const amorce::Plan& plan, std::optional<long long> paths,
+                                       std::optional<long long> seed, int threads,
+                                       const std::optional<std::string>& sampling) {
+  if (paths && (*paths < 1 || *paths > amorce::Limits::max_paths))
+    throw py::value_error("paths must be between 1 and " + std::to_string(amorce::Limits::max_paths));
+  if (seed && *seed < 0) throw py::value_error("seed must be >= 0");
+  if (threads < 0) throw py::value_error("threads must be >= 0 (0 = all cores)");
+  amorce::CompareOptions co;
+  co.paths = paths.value_or(plan.simulation.paths);
+  co.seed = seed ? static_cast<std::uint64_t>(*seed) : plan.simulation.seed;
+  co.threads = threads;
+  co.sampling = sampling ? parse_sampling(*sampling) : plan.simulation.sampling;
+  return co;
+}
+
+py::object stress(const PyScenario& s, std::optional<long long> paths, std::optional<long long> seed, int threads,
+                  std::optional<std::string> sampling, bool variants) {
+  amorce::CompareOptions co = compare_options(*s.plan, paths, seed, threads, sampling);
+  std::function<amorce::Scenario(const std::string&)> loader;
+  if (variants)
+    loader = [src = s.source, ov = s.overrides](const std::string& v) { return load_source(*src, v, ov); };
+  nlohmann::json j;
+  {
+    py::gil_scoped_release nogil;
+    j = amorce::comparison_json(amorce::run_stress_tests(*s.scenario, amorce::standard_stresses(*s.scenario, loader), co));
+  }
+  j["scenario"] = s.scenario->name;
+  return to_python(j);
+}
+
+py::object solve(const PyScenario& s, const std::string& vary, const std::string& target, std::optional<double> min,
+                 std::optional<double> max, bool maximise, double tolerance, std::optional<long long> paths,
+                 std::optional<long long> seed, int threads, std::optional<std::string> sampling) {
+  amorce::CompareOptions co = compare_options(*s.plan, paths, seed, threads, sampling);
+  amorce::SolveOptions so;
+  so.input = vary;
+  so.target = target;
+  so.min = min;
+  so.max = max;
+  so.maximise = maximise;
+  so.tolerance = tolerance;
+  so.paths = co.paths;
+  so.seed = co.seed;
+  so.threads = co.threads;
+  so.sampling = co.sampling;
+  nlohmann::json j;
+  {
+    py::gil_scoped_release nogil;
+    j = amorce::solve_json(amorce::solve_input(*s.scenario, so));
+  }
+  return to_python(j);
+}
+
+py::object compare(const std::vector<PyScenario>& scenarios, std::optional<std::vector<std::string>> labels,
+                   std::optional<long long> paths, std::optional<long long> seed, int threads,
+                   std::optional<std::string> sampling) {
+  if (scenarios.empty()) throw py::value_error("compare needs at least one scenario");
+  if (labels && labels->size() != scenarios.size()) throw py::value_error("labels must have one entry per scenario");
+  std::vector<amorce::Candidate> cands;
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    const PyScenario& s = scenarios[i];
+    amorce::Candidate c;
+    c.label = labels ? (*labels)[i] : s.scenario->name + (s.variant.empty() ? "" : ":" + s.variant);
+    c.description = s.scenario->name + (s.variant.empty() ? "" : " (" + s.variant + ")");
+    c.plan = *s.plan;
+    cands.push_back(std::move(c));
+  }
+  amorce::CompareOptions co = compare_options(cands.front().plan, paths, seed, threads, sampling);
+  nlohmann::json j;
+  {
+    py::gil_scoped_release nogil;
+    j = amorce::comparison_json(amorce::compare_plans(cands, co));
+  }
+  return to_python(j);
+}
 
 }  // namespace
 
@@ -506,6 +595,20 @@ PYBIND11_MODULE(_core, m) {
            "paths, Saltelli base rows (sobol) or model runs (morris); None = the method's default.\n"
            "Returns the dict of the CLI JSON (factors sorted by importance, largest first). The GIL is released.")
 #endif
+      .def("stress", &stress, "paths"_a = py::none(), "seed"_a = py::none(), "threads"_a = 0,
+           "sampling"_a = py::none(), "variants"_a = true,
+           "The standard funder stresses against the base: the data of `amorce stress FILE --format json`.\n\n"
+           "Subsidies paid 3, 6 and 12 months later, yearly subsidies not renewed after year 1, 2, 3,\n"
+           "earned revenue -20 %, ramp-up twice as slow, and (with `variants`) the scenario's own\n"
+           "variants; every row with P(shortfall), funding need P90, breakeven P50 and the paired\n"
+           "change against the base (common random numbers). The GIL is released.")
+      .def("solve", &solve, "vary"_a, "target"_a, "min"_a = py::none(), "max"_a = py::none(),
+           "maximise"_a = false, "tolerance"_a = 0.0, "paths"_a = py::none(), "seed"_a = py::none(),
+           "threads"_a = 0, "sampling"_a = py::none(),
+           "Smallest (largest with `maximise`) value of the fixed input `vary` (or 'opening_cash')\n"
+           "meeting `target`, e.g. 'prob(shortfall) <= 0.1', with common random numbers: the data of\n"
+           "`amorce solve FILE --vary ... --target ... --format json` ('found' is False when no value\n"
+           "in the range meets the target). The GIL is released.")
       .def("__repr__", [](const PyScenario& s) {
         std::string r = "<amorce.Scenario " + std::string(py::repr(py::str(s.scenario->name))) + ", " +
                         std::to_string(s.plan->horizon) + " months from " + amorce::month_label(*s.plan, 0);
@@ -514,6 +617,11 @@ PYBIND11_MODULE(_core, m) {
         return r + ">";
       });
 
+  m.def("compare", &compare, "scenarios"_a, "labels"_a = py::none(), "paths"_a = py::none(), "seed"_a = py::none(),
+        "threads"_a = 0, "sampling"_a = py::none(),
+        "Key indicators of several scenarios side by side with their paired differences against the\n"
+        "first (common random numbers): the data of `amorce compare A.yaml B.yaml --format json`.\n"
+        "`paths`, `seed` and `sampling` default to the first scenario's. The GIL is released.");
   m.def("load", &load, "path"_a, "variant"_a = py::none(),
         "Loads a YAML scenario file (resolving `extends`), applies `variant` if given, validates and\n"
         "compiles it. Raises ScenarioError listing every problem with file:line:column.");
