@@ -70,6 +70,15 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
     throw std::invalid_argument(fmt::format("paths must be between 1 and {}", Limits::max_paths));
   auto t0 = std::chrono::steady_clock::now();
   const std::size_t N = static_cast<std::size_t>(opt.paths);
+  {
+    // per-path columns grow with the path count: refuse a run that cannot fit, before allocating
+    const double gib = static_cast<double>(N) * (kIndicatorCount + (opt.keep_paths ? plan.horizon : 0)) * 8.0 /
+                       (1024.0 * 1024.0 * 1024.0);
+    if (gib > 4.0)
+      throw std::invalid_argument(fmt::format(
+          "{} paths{} would need {:.1f} GiB of per-path results (limit 4 GiB): lower --paths{}", N,
+          opt.keep_paths ? " with --keep-paths" : "", gib, opt.keep_paths ? " or drop --keep-paths" : ""));
+  }
   const std::size_t B = block_size_for(plan);
   const std::size_t n_blocks = (N + B - 1) / B;
   const int H = plan.horizon;
