@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   } catch (const DomainError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
+  } catch (const std::invalid_argument& e) {  // bad arguments (too many paths, unknown metric...)
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
