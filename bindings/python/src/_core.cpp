@@ -283,16 +283,21 @@ int indicator_index(const std::string& name) {
                         " (indicators: " + all + ")");
 }
 
+/// Validates the arguments shared by every run-like method (paths given or defaulted).
+void check_run_args(long long paths, const std::optional<long long>& seed, int threads) {
+  if (paths < 1 || paths > amorce::Limits::max_paths)
+    throw py::value_error("paths must be between 1 and " + std::to_string(amorce::Limits::max_paths));
+  if (seed && *seed < 0) throw py::value_error("seed must be >= 0");
+  if (threads < 0) throw py::value_error("threads must be >= 0 (0 = all cores)");
+}
+
 PyResult run(const PyScenario& s, std::optional<long long> paths, std::optional<long long> seed, int threads,
              std::optional<std::string> sampling, bool keep_paths) {
   const amorce::Plan& plan = *s.plan;
   amorce::RunOptions ro;
   ro.paths = paths.value_or(plan.simulation.paths);
-  if (ro.paths < 1 || ro.paths > amorce::Limits::max_paths)
-    throw py::value_error("paths must be between 1 and " + std::to_string(amorce::Limits::max_paths));
-  if (seed && *seed < 0) throw py::value_error("seed must be >= 0");
+  check_run_args(ro.paths, seed, threads);
   ro.seed = seed ? static_cast<std::uint64_t>(*seed) : plan.simulation.seed;
-  if (threads < 0) throw py::value_error("threads must be >= 0 (0 = all cores)");
   ro.threads = threads;
   ro.sampling = sampling ? parse_sampling(*sampling) : plan.simulation.sampling;
   ro.keep_paths = keep_paths;
@@ -333,10 +338,7 @@ py::object sensitivity(const PyScenario& s, const std::string& metric, const std
   else if (method == "sobol") so.method = amorce::SensitivityMethod::sobol;
   else if (method == "morris") so.method = amorce::SensitivityMethod::morris;
   else throw py::value_error("method must be 'tornado', 'correlation', 'sobol' or 'morris', not '" + method + "'");
-  if (paths && (*paths < 1 || *paths > amorce::Limits::max_paths))
-    throw py::value_error("paths must be between 1 and " + std::to_string(amorce::Limits::max_paths));
-  if (seed && *seed < 0) throw py::value_error("seed must be >= 0");
-  if (threads < 0) throw py::value_error("threads must be >= 0 (0 = all cores)");
+  check_run_args(paths.value_or(1), seed, threads);  // None = the method's own default
   so.paths = paths.value_or(0);
   so.seed = seed ? static_cast<std::uint64_t>(*seed) : plan.simulation.seed;
   so.threads = threads;
@@ -362,10 +364,7 @@ py::object sensitivity(const PyScenario& s, const std::string& metric, const std
 amorce::CompareOptions compare_options(const amorce::Plan& plan, std::optional<long long> paths,
                                        std::optional<long long> seed, int threads,
                                        const std::optional<std::string>& sampling) {
-  if (paths && (*paths < 1 || *paths > amorce::Limits::max_paths))
-    throw py::value_error("paths must be between 1 and " + std::to_string(amorce::Limits::max_paths));
-  if (seed && *seed < 0) throw py::value_error("seed must be >= 0");
-  if (threads < 0) throw py::value_error("threads must be >= 0 (0 = all cores)");
+  check_run_args(paths.value_or(plan.simulation.paths), seed, threads);
   amorce::CompareOptions co;
   co.paths = paths.value_or(plan.simulation.paths);
   co.seed = seed ? static_cast<std::uint64_t>(*seed) : plan.simulation.seed;
