@@ -270,10 +270,6 @@ class Compiler {
   }
 
   // ---------------------------------------------------------------- expression emission
-  struct Val {
-    int slot;
-  };
-
   void arity(const ExprTree& t, int n, std::size_t lo, std::size_t hi) {
     const ExprNode& node = t.nodes[n];
     if (node.args.size() < lo || node.args.size() > hi) {
@@ -574,8 +570,6 @@ class Compiler {
     s.key = name_key(in.name);
     std::size_t k = 0;
     auto next = [&]() { return u.parts.at(k++).target; };
-    std::vector<const ExprTree*> trees;
-    for (const auto& p : u.parts) trees.push_back(&p.tree);
     for (std::size_t i = 0; i < d.params.size(); ++i) s.params.push_back(next());
     for (std::size_t i = 0; i < d.values.size(); ++i) s.values.push_back(next());
     for (std::size_t i = 0; i < d.weights.size(); ++i) s.weights.push_back(next());
@@ -740,7 +734,7 @@ class Compiler {
       if (inv.grant) {
         ip.has_grant = true;
         if (inv.grant->amount) ip.grant_amount = static_field(inv.grant->amount, 0, o + " grant");
-        ip.grant_share = static_field(inv.grant->share, inv.grant->amount ? 0 : 0, o + " grant");
+        ip.grant_share = static_field(inv.grant->share, 0, o + " grant");
         int g = static_field(inv.grant->granted, 1, o + " grant");
         ip.granted = new_slot();
         cur_prog_ = &plan_.static_prog;

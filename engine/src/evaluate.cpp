@@ -71,7 +71,8 @@ void run_sample(BlockState& st, const Instr& in) {
   const SampleSpec& s = p.samples[in.aux];
   double* d = st.slot(in.dst);
   const std::size_t n = st.n;
-  std::vector<double> vbuf, wbuf;
+  std::vector<double>& vbuf = st.values_buf;
+  std::vector<double>& wbuf = st.weights_buf;
   const bool from_uniforms = st.base_case && !s.each_month && st.rows_from_uniforms && st.uniforms &&
                              st.rows_from_uniforms[s.uniform_row];
   if (st.base_case && !from_uniforms) {
@@ -90,7 +91,8 @@ void run_sample(BlockState& st, const Instr& in) {
     return;
   }
   // uniforms: per-path rows prepared by the sampler, or a fresh stream draw each month
-  std::vector<double> u(n);
+  std::vector<double>& u = st.scratch;
+  u.resize(n);
   if (s.each_month) {
     for (std::size_t i = 0; i < n; ++i)
       u[i] = stream_uniform(st.seed, s.key, st.first_path + i, static_cast<std::uint32_t>(st.month));

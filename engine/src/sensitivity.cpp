@@ -193,14 +193,13 @@ SensitivityReport tornado(const Plan& plan, const Metric& metric, const Sensitiv
     const std::uint64_t seed = o.seed;
     auto copula = std::make_shared<GaussianCopula>(copula_of(plan));
     const std::vector<std::uint64_t>* keys = &plan.uniform_keys;
-    auto source = [copula, keys, sampling, seed, N, k](const std::vector<std::size_t>* fixed, double u) {
-      return [copula, keys, sampling, seed, N, k, fixed, u](std::uint64_t first, std::size_t n, double* out) {
+    auto source = [copula, keys, sampling, seed, N](const std::vector<std::size_t>* fixed, double u) {
+      return [copula, keys, sampling, seed, N, fixed, u](std::uint64_t first, std::size_t n, double* out) {
         fill_uniforms(sampling, seed, static_cast<std::uint64_t>(N), *keys, first, n, out);
         if (!copula->identity()) copula->apply(out, n);
         if (fixed)
           for (auto r : *fixed)
             for (std::size_t j = 0; j < n; ++j) out[r * n + j] = u;
-        (void)k;
       };
     };
     RunOptions ro = base_options(o, N);

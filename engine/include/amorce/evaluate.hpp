@@ -21,6 +21,7 @@ struct BlockState {
   const char* rows_from_uniforms = nullptr;
   int month = 0;
   std::vector<double> slots;    ///< n_slots x n
+  std::vector<double> scratch, values_buf, weights_buf;  ///< sampling work space, reused every month
   std::vector<double> history;  ///< hist x horizon x n
 
   double* slot(int s) { return slots.data() + static_cast<std::size_t>(s) * n; }
