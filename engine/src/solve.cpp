@@ -113,6 +113,24 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
     res.message = msg;
   };
 
+  // Bisection between a bound that fails and one that meets the target (the metric is
+  // monotone in the input): the answer is the met bound, hi when minimising, lo when maximising.
+  auto bisect = [&](SolveStep best, bool smallest) {
+    const double tol = o.tolerance > 0 ? o.tolerance : (hi - lo) / 1e4;
+    while (hi - lo > tol && evals < o.max_evaluations) {
+      double mid = 0.5 * (lo + hi);
+      SolveStep sm = eval(mid);
+      if (sm.met) best = sm;
+      (sm.met == smallest ? hi : lo) = mid;
+    }
+    res.lo = lo;
+    res.hi = hi;
+    res.tolerance = tol;
+    finish_found(smallest ? hi : lo, best,
+                 fmt::format("{} value meeting the target, to within {:.3g}", smallest ? "smallest" : "largest", tol));
+    return res;
+  };
+
   if (!o.maximise) {
     SolveStep sl = eval(lo);
     if (sl.met) {
@@ -134,23 +152,7 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
                                 o.min ? *o.min : lo, hi, hi, sh.metric.value, sh.metric.se);
       return res;
     }
-    double tol = o.tolerance > 0 ? o.tolerance : (hi - lo) / 1e4;
-    SolveStep best = sh;
-    while (hi - lo > tol && evals < o.max_evaluations) {
-      double mid = 0.5 * (lo + hi);
-      SolveStep sm = eval(mid);
-      if (sm.met) {
-        hi = mid;
-        best = sm;
-      } else {
-        lo = mid;
-      }
-    }
-    res.lo = lo;
-    res.hi = hi;
-    res.tolerance = tol;
-    finish_found(hi, best, fmt::format("smallest value meeting the target, to within {:.3g}", tol));
-    return res;
+    return bisect(sh, /*smallest=*/true);
   }
   // maximise: the largest value meeting the target
   SolveStep sh = eval(hi);
@@ -174,23 +176,7 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
                               hi, lo, sl.metric.value, sl.metric.se);
     return res;
   }
-  double tol = o.tolerance > 0 ? o.tolerance : (hi - lo) / 1e4;
-  SolveStep best = sl;
-  while (hi - lo > tol && evals < o.max_evaluations) {
-    double mid = 0.5 * (lo + hi);
-    SolveStep sm = eval(mid);
-    if (sm.met) {
-      lo = mid;
-      best = sm;
-    } else {
-      hi = mid;
-    }
-  }
-  res.lo = lo;
-  res.hi = hi;
-  res.tolerance = tol;
-  finish_found(lo, best, fmt::format("largest value meeting the target, to within {:.3g}", tol));
-  return res;
+  return bisect(sl, /*smallest=*/false);
 }
 
 namespace {
