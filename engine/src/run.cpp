@@ -34,11 +34,16 @@ std::size_t block_size_for(const Plan& plan) {
 
 namespace {
 
+/// What a worker hands to the ordered merge: moments already reduced, and the raw values
+/// the quantile sketches need (a block's values go into a sketch exactly as if added
+/// directly, so no per-block sketch is built).
 struct BlockOut {
+  std::size_t n = 0;
   std::vector<Moments> fig_moments;
-  std::vector<QuantileSketch> fig_sketches;
+  std::vector<double> fig_values;  ///< [figure x year][path]
   std::vector<std::uint64_t> check_breaches, check_year_breaches, check_year_applicable;
-  std::vector<SeriesBands> series;
+  std::vector<Moments> series_moments;  ///< [series][month]
+  std::vector<double> series_values;    ///< [series][month][path]
   std::vector<std::uint64_t> negative_cash;
   bool ready = false;
 };
@@ -150,15 +155,12 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
         compute_results(st, L, pr);
         if (opt.block_hook) opt.block_hook(st, L, pr, first);
         BlockOut o;
+        o.n = n;
         for (int k = 0; k < kIndicatorCount; ++k)
           std::copy_n(pr.indicators.data() + static_cast<std::size_t>(k) * n, n, r.indicators.data() + static_cast<std::size_t>(k) * N + first);
         o.fig_moments.assign(static_cast<std::size_t>(kFigureCount) * Y, Moments{});
-        o.fig_sketches.assign(static_cast<std::size_t>(kFigureCount) * Y, QuantileSketch(opt.sketch_k));
-        for (std::size_t f = 0; f < o.fig_moments.size(); ++f) {
-          const double* x = pr.figures.data() + f * n;
-          o.fig_moments[f].add(x, n);
-          o.fig_sketches[f].add(x, n);
-        }
+        o.fig_values.assign(pr.figures.begin(), pr.figures.begin() + static_cast<std::ptrdiff_t>(o.fig_moments.size() * n));
+        for (std::size_t f = 0; f < o.fig_moments.size(); ++f) o.fig_moments[f].add(o.fig_values.data() + f * n, n);
         o.check_breaches.assign(C, 0);
         o.check_year_breaches.assign(C * Y, 0);
         o.check_year_applicable.assign(C * Y, 0);
@@ -173,13 +175,13 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
               }
             }
         }
-        for (const auto& s : sources) {
-          o.series.emplace_back(H, opt.sketch_k);
-          if (s.line != Line::count) {
-            o.series.back().add_block(L.line(s.line), H, n);
-          } else {
-            o.series.back().add_block(st.hist(s.hist, 0), H, n);
-          }
+        const std::size_t HN = static_cast<std::size_t>(H) * n;
+        o.series_moments.assign(sources.size() * static_cast<std::size_t>(H), Moments{});
+        o.series_values.resize(sources.size() * HN);
+        for (std::size_t s = 0; s < sources.size(); ++s) {
+          const double* src = sources[s].line != Line::count ? L.line(sources[s].line) : st.hist(sources[s].hist, 0);
+          std::copy_n(src, HN, o.series_values.data() + s * HN);
+          for (int m = 0; m < H; ++m) o.series_moments[s * static_cast<std::size_t>(H) + static_cast<std::size_t>(m)].add(src + static_cast<std::size_t>(m) * n, n);
         }
         o.negative_cash.assign(H, 0);
         const double* cash = L.line(Line::cash);
@@ -218,14 +220,16 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
     }
     for (std::size_t f = 0; f < o.fig_moments.size(); ++f) {
       r.figure_moments[f].merge(o.fig_moments[f]);
-      r.figure_sketches[f].merge(o.fig_sketches[f]);
+      r.figure_sketches[f].add(o.fig_values.data() + f * o.n, o.n);
     }
     for (std::size_t c = 0; c < C; ++c) r.check_breaches[c] += o.check_breaches[c];
     for (std::size_t k = 0; k < C * Y; ++k) {
       r.check_year_breaches[k] += o.check_year_breaches[k];
       r.check_year_applicable[k] += o.check_year_applicable[k];
     }
-    for (std::size_t s = 0; s < r.series.size(); ++s) r.series[s].merge(o.series[s]);
+    for (std::size_t s = 0; s < r.series.size(); ++s)
+      r.series[s].add_block(o.series_values.data() + s * static_cast<std::size_t>(H) * o.n, o.n,
+                            o.series_moments.data() + s * static_cast<std::size_t>(H));
     for (int m = 0; m < H; ++m) r.negative_cash[m] += o.negative_cash[m];
     {
       std::lock_guard lk(mu);

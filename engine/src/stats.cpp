@@ -556,6 +556,14 @@ void SeriesBands::add_block(const double* month_major, int months, std::size_t n
   }
 }
 
+void SeriesBands::add_block(const double* month_major, std::size_t n_paths,
+                            const Moments* block_moments) {
+  for (std::size_t m = 0; m < moments_.size(); ++m) {
+    moments_[m].merge(block_moments[m]);
+    sketches_[m].add(month_major + m * n_paths, n_paths);
+  }
+}
+
 void SeriesBands::merge(const SeriesBands& other) {
   if (other.months() != months()) {
     throw std::invalid_argument("SeriesBands::merge: month counts differ (" +

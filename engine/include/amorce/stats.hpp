@@ -139,6 +139,9 @@ class SeriesBands {
   /// One block: values laid out [month][path], contiguous in path (month m starts at
   /// month_major + m * n_paths). `months` must equal months().
   void add_block(const double* month_major, int months, std::size_t n_paths);
+  /// Same state as add_block, with each month's Moments of the block computed beforehand
+  /// (by a worker thread, so the ordered merge on the main thread only feeds the sketches).
+  void add_block(const double* month_major, std::size_t n_paths, const Moments* block_moments);
   void merge(const SeriesBands& other);
 
   int months() const { return static_cast<int>(moments_.size()); }
