@@ -47,7 +47,6 @@ struct BlockOut {
   std::vector<Moments> series_moments;  ///< [series][month]
   std::vector<double> series_values;    ///< [series][month][path]
   std::vector<std::uint64_t> negative_cash;
-  bool ready = false;
 };
 
 struct SeriesSource {
@@ -117,14 +116,84 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
   threads = static_cast<int>(std::min<std::size_t>(threads, n_blocks));
   r.threads_used = threads;
 
+  // Ordered merge, shared by the workers. The statistics are split into parts (the figures
+  // and counters; one part per series) that are independent of one another; each part
+  // merges blocks strictly in block order under its own mutex, so results are bit-identical
+  // whatever the thread count, while different parts merge on different cores. A worker
+  // that publishes a block drains whatever parts it can lock; the main thread drains too,
+  // so progress never depends on who got a lock.
   std::vector<BlockOut> outs(n_blocks);
+  std::vector<std::atomic<bool>> ready(n_blocks);
+  const std::size_t n_parts = 1 + r.series.size();
+  std::vector<std::atomic<int>> parts_left(n_blocks);
+  for (auto& c : parts_left) c.store(static_cast<int>(n_parts));
+  struct MergePart {
+    std::mutex mu;
+    std::size_t next = 0;  ///< next block to merge into this part
+  };
+  std::vector<MergePart> parts(n_parts);
   std::mutex mu;
   std::condition_variable cv;
   std::atomic<std::size_t> next{0};
-  std::size_t merged = 0;
+  std::atomic<std::size_t> merged{0};  // blocks merged into every part: always a prefix
   const std::size_t window = 4 * static_cast<std::size_t>(threads);
   std::exception_ptr error;
   std::atomic<bool> failed{false};
+
+  auto fail = [&](std::exception_ptr e) {
+    std::lock_guard lk(mu);
+    if (!error) error = e;
+    failed = true;
+    cv.notify_all();
+  };
+  auto merge_part = [&](std::size_t part, const BlockOut& o) {
+    if (part == 0) {
+      for (std::size_t f = 0; f < o.fig_moments.size(); ++f) {
+        r.figure_moments[f].merge(o.fig_moments[f]);
+        r.figure_sketches[f].add(o.fig_values.data() + f * o.n, o.n);
+      }
+      for (std::size_t c = 0; c < C; ++c) r.check_breaches[c] += o.check_breaches[c];
+      for (std::size_t k = 0; k < C * Y; ++k) {
+        r.check_year_breaches[k] += o.check_year_breaches[k];
+        r.check_year_applicable[k] += o.check_year_applicable[k];
+      }
+      for (int m = 0; m < H; ++m) r.negative_cash[m] += o.negative_cash[m];
+    } else {
+      const std::size_t s = part - 1;
+      r.series[s].add_block(o.series_values.data() + s * static_cast<std::size_t>(H) * o.n, o.n,
+                            o.series_moments.data() + s * static_cast<std::size_t>(H));
+    }
+  };
+  auto drain = [&](std::size_t part) {
+    MergePart& mp = parts[part];
+    for (;;) {
+      if (!mp.mu.try_lock()) return;
+      std::size_t b = mp.next;
+      try {
+        for (; b < n_blocks && ready[b].load() && !failed; ++b) {
+          merge_part(part, outs[b]);
+          if (parts_left[b].fetch_sub(1) == 1) {
+            outs[b] = BlockOut{};  // every part has it: free the block's values
+            std::lock_guard lk(mu);
+            ++merged;
+            cv.notify_all();
+          }
+        }
+      } catch (...) {
+        mp.next = b;
+        mp.mu.unlock();
+        fail(std::current_exception());
+        return;
+      }
+      mp.next = b;
+      mp.mu.unlock();
+      // a block published while we held the lock may have found it taken: look again
+      if (b >= n_blocks || !ready[b].load() || failed) return;
+    }
+  };
+  auto drain_all = [&] {
+    for (std::size_t p = 0; p < n_parts; ++p) drain(p);
+  };
 
   auto worker = [&]() {
     BlockState st;
@@ -192,59 +261,34 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
         if (opt.keep_paths)
           for (int m = 0; m < H; ++m)
             for (std::size_t i = 0; i < n; ++i) r.kept_cash[(first + i) * H + m] = cash[static_cast<std::size_t>(m) * n + i];
-        o.ready = true;
-        std::lock_guard lk(mu);
         outs[b] = std::move(o);
-        cv.notify_all();
+        ready[b].store(true);
       } catch (...) {
-        std::lock_guard lk(mu);
-        if (!error) error = std::current_exception();
-        failed = true;
-        cv.notify_all();
+        fail(std::current_exception());
         return;
       }
+      drain_all();
     }
   };
 
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-  // merge in block order: bit-identical statistics whatever the thread count
   auto last_print = t0;
   bool printed = false;
-  while (merged < n_blocks) {
-    BlockOut o;
+  while (merged < n_blocks && !failed) {
     {
       std::unique_lock lk(mu);
-      cv.wait(lk, [&] { return outs[merged].ready || failed; });
-      if (failed) break;
-      o = std::move(outs[merged]);
-      outs[merged] = BlockOut{};
+      cv.wait_for(lk, std::chrono::milliseconds(50), [&] { return merged == n_blocks || failed; });
     }
-    for (std::size_t f = 0; f < o.fig_moments.size(); ++f) {
-      r.figure_moments[f].merge(o.fig_moments[f]);
-      r.figure_sketches[f].add(o.fig_values.data() + f * o.n, o.n);
-    }
-    for (std::size_t c = 0; c < C; ++c) r.check_breaches[c] += o.check_breaches[c];
-    for (std::size_t k = 0; k < C * Y; ++k) {
-      r.check_year_breaches[k] += o.check_year_breaches[k];
-      r.check_year_applicable[k] += o.check_year_applicable[k];
-    }
-    for (std::size_t s = 0; s < r.series.size(); ++s)
-      r.series[s].add_block(o.series_values.data() + s * static_cast<std::size_t>(H) * o.n, o.n,
-                            o.series_moments.data() + s * static_cast<std::size_t>(H));
-    for (int m = 0; m < H; ++m) r.negative_cash[m] += o.negative_cash[m];
-    {
-      std::lock_guard lk(mu);
-      ++merged;
-      cv.notify_all();
-    }
+    drain_all();
     auto now = std::chrono::steady_clock::now();
     if (opt.progress && now - t0 > std::chrono::seconds(1) && now - last_print > std::chrono::milliseconds(200)) {
       last_print = now;
       printed = true;
-      int pct = static_cast<int>(100.0 * merged / n_blocks);
+      const std::size_t done = merged;
+      int pct = static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(n_blocks));
       std::cerr << fmt::format("\r[{:<40}] {:3d}%  {} / {} paths", std::string(pct * 40 / 100, '#'), pct,
-                               std::min(N, merged * B), N)
+                               std::min(N, done * B), N)
                 << std::flush;
     }
   }
