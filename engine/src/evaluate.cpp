@@ -26,6 +26,11 @@ void init_block(BlockState& st, const Plan& plan, std::size_t n, std::uint64_t f
   st.month = 0;
   st.slots.assign(static_cast<std::size_t>(plan.n_slots) * n, 0.0);
   st.history.assign(plan.hist_slots.size() * static_cast<std::size_t>(plan.horizon) * n, 0.0);
+  std::size_t grows = 0;
+  for (const Instr& in : plan.monthly_prog) grows += in.op == OpCode::grow;
+  st.grow_rate.resize(grows * n);
+  st.grow_pow.resize(grows * n);
+  st.grow_year.assign(grows, -1);
 }
 
 namespace {
@@ -122,6 +127,10 @@ void run_program(BlockState& st, const std::vector<Instr>& prog, std::size_t beg
   const double m = st.month;
   const int year = fiscal_year_of(p, st.month);
   const int calmonth = (p.start_month - 1 + st.month) % 12 + 1;
+  // only the monthly program runs every instruction once a month, in order: its grow()
+  // instructions can be numbered and cached across months
+  const bool monthly = &prog == &p.monthly_prog && begin == 0 && st.grow_year.size() > 0;
+  std::size_t grow_index = 0;
   for (std::size_t pc = begin; pc < end; ++pc) {
     const Instr& in = prog[pc];
     double* __restrict d = in.dst >= 0 ? st.slot(in.dst) : nullptr;
@@ -262,10 +271,34 @@ void run_program(BlockState& st, const std::vector<Instr>& prog, std::size_t beg
         for (std::size_t i = 0; i < n; ++i) d[i] = f;
         break;
       }
-      case OpCode::grow:
+      case OpCode::grow: {
         // rates rarely vary by path: reuse the previous power when the rate repeats
+        const std::size_t j = grow_index++;
         if (year == 0) {
           for (std::size_t i = 0; i < n; ++i) d[i] = 1.0;
+        } else if (monthly) {
+          double* __restrict rate = st.grow_rate.data() + j * n;
+          double* __restrict pw = st.grow_pow.data() + j * n;
+          if (st.grow_year[j] != year) {
+            st.grow_year[j] = year;
+            double last_rate = 0, last_pow = 1;
+            for (std::size_t i = 0; i < n; ++i) {
+              if (a[i] != last_rate) {
+                last_rate = a[i];
+                last_pow = std::pow(1.0 + a[i], year);
+              }
+              rate[i] = a[i];
+              pw[i] = last_pow;
+            }
+          } else {
+            for (std::size_t i = 0; i < n; ++i) {
+              if (a[i] != rate[i]) {
+                rate[i] = a[i];
+                pw[i] = std::pow(1.0 + a[i], year);
+              }
+            }
+          }
+          for (std::size_t i = 0; i < n; ++i) d[i] = pw[i];
         } else {
           double last_rate = 0, last_pow = 1;
           for (std::size_t i = 0; i < n; ++i) {
@@ -277,6 +310,7 @@ void run_program(BlockState& st, const std::vector<Instr>& prog, std::size_t beg
           }
         }
         break;
+      }
       case OpCode::lag: {
         int src = st.month - static_cast<int>(in.k);
         if (src < 0) {

@@ -23,6 +23,10 @@ struct BlockState {
   std::vector<double> slots;    ///< n_slots x n
   std::vector<double> scratch, values_buf, weights_buf;  ///< sampling work space, reused every month
   std::vector<double> history;  ///< hist x horizon x n
+  /// grow() of the monthly program: (1 + rate)^year per path, kept while the fiscal year
+  /// and the path's rate are unchanged (pow is the dearest operation of a month otherwise).
+  std::vector<double> grow_rate, grow_pow;  ///< [grow instruction][path]
+  std::vector<int> grow_year;               ///< year each cache holds; -1 = empty
 
   double* slot(int s) { return slots.data() + static_cast<std::size_t>(s) * n; }
   const double* slot(int s) const { return slots.data() + static_cast<std::size_t>(s) * n; }
