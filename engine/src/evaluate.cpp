@@ -25,7 +25,9 @@ void init_block(BlockState& st, const Plan& plan, std::size_t n, std::uint64_t f
   st.rows_from_uniforms = nullptr;
   st.month = 0;
   st.slots.assign(static_cast<std::size_t>(plan.n_slots) * n, 0.0);
-  st.history.assign(plan.hist_slots.size() * static_cast<std::size_t>(plan.horizon) * n, 0.0);
+  // every entry is written by run_month before anything reads it: no zeroing (it was a
+  // memset of several MB per block)
+  st.history.resize(plan.hist_slots.size() * static_cast<std::size_t>(plan.horizon) * n);
   std::size_t grows = 0;
   for (const Instr& in : plan.monthly_prog) grows += in.op == OpCode::grow;
   st.grow_rate.resize(grows * n);

@@ -127,6 +127,22 @@ void stock_taxes(std::size_t n, Out acc, Out out, In pt, In ctax, In c_pt, In c_
   }
 }
 
+/// Lines results_and_cash() sets (=) for every month and path, after every other stage.
+constexpr bool assigned_by_results(Line l) {
+  switch (l) {
+    case Line::subsidies: case Line::staff: case Line::ebitda: case Line::operating_result:
+    case Line::net_result: case Line::caf: case Line::cash_in: case Line::cash_out: case Line::cash:
+    case Line::equity: case Line::retained_results: case Line::fixed_assets:
+    case Line::receivables_customers: case Line::receivables_subsidies: case Line::deferred_income:
+    case Line::receivables_investment_grants: case Line::payables_vat: case Line::receivables_vat:
+    case Line::payables_suppliers: case Line::payables_social: case Line::payables_taxes:
+    case Line::grants_unreleased: case Line::loans_outstanding:
+      return true;
+    default:
+      return false;
+  }
+}
+
 class Builder {
  public:
   Builder(BlockState& st, Ledger& L) : st_(st), p_(*st.plan), L_(L), H_(p_.horizon), n_(st.n) {}
@@ -134,7 +150,13 @@ class Builder {
   void run() {
     L_.horizon = H_;
     L_.n = n_;
-    L_.data.assign(static_cast<std::size_t>(kLineCount) * H_ * n_, 0.0);
+    // Lines that accumulate start at zero; the totals and stocks that results_and_cash()
+    // assigns for every month and path are left as they are (less to clear per block).
+    const std::size_t per_line = static_cast<std::size_t>(H_) * n_;
+    L_.data.resize(static_cast<std::size_t>(kLineCount) * per_line);
+    for (int l = 0; l < kLineCount; ++l)
+      if (!assigned_by_results(static_cast<Line>(l)))
+        std::fill_n(L_.data.data() + static_cast<std::size_t>(l) * per_line, per_line, 0.0);
     L_.subsidy_income.assign(p_.subsidies.size() * static_cast<std::size_t>(H_) * n_, 0.0);
     vat_on_ = p_.vat_regime != "none";
     flows();

@@ -36,7 +36,8 @@ struct BlockState {
   }
 };
 
-/// Allocates and zeroes a block's state.
+/// Allocates a block's state: slots zeroed; the history is left unzeroed because run_month
+/// writes every entry before anything reads it.
 void init_block(BlockState& st, const Plan& plan, std::size_t n, std::uint64_t first_path,
                 std::uint64_t seed, bool base_case, const double* uniforms);
 
