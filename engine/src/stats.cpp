@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -60,7 +61,11 @@ void sort_values(std::vector<double>& v) {
     std::sort(v.begin(), v.end());
     return;
   }
-  std::vector<std::uint64_t> a(n);
+  // scratch without zero-filling: every element is written before it is read
+  auto a_buf = std::make_unique_for_overwrite<std::uint64_t[]>(n);
+  auto b_buf = std::make_unique_for_overwrite<std::uint64_t[]>(n);
+  std::uint64_t* a = a_buf.get();
+  std::uint64_t* b = b_buf.get();
   std::uint64_t diff = 0;
   const std::uint64_t k0 = radix_key(v[0]);
   for (std::size_t i = 0; i < n; ++i) {
@@ -75,7 +80,6 @@ void sort_values(std::vector<double>& v) {
     const std::uint64_t key = a[i] >> shift;
     for (int d = 0; d < 4; ++d) ++hist[d][(key >> (8 * d)) & 0xff];
   }
-  std::vector<std::uint64_t> b(n);
   for (int d = 0; d < 4; ++d) {
     const int bit = shift + 8 * d;
     auto& h = hist[d];
@@ -87,7 +91,7 @@ void sort_values(std::vector<double>& v) {
       sum += c0;
     }
     for (std::size_t i = 0; i < n; ++i) b[h[(a[i] >> bit) & 0xff]++] = a[i];
-    a.swap(b);
+    std::swap(a, b);
   }
   if (shift > 0) {
     // Keys equal on the sorted bits form runs; order each run by the full key.
@@ -96,7 +100,7 @@ void sort_values(std::vector<double>& v) {
       std::size_t j = i + 1;
       const std::uint64_t hi = a[i] >> shift;
       while (j < n && (a[j] >> shift) == hi) ++j;
-      if (j - i > 1) std::sort(a.begin() + static_cast<std::ptrdiff_t>(i), a.begin() + static_cast<std::ptrdiff_t>(j));
+      if (j - i > 1) std::sort(a + i, a + j);
       i = j;
     }
   }
@@ -222,21 +226,28 @@ void QuantileSketch::add(const double* x, std::size_t n) {
     auto& buf = levels_[0];
     const std::size_t room = k_ + 1 - buf.size();  // buf.size() <= k_ between calls
     const std::size_t end = std::min(n, i + room);
+    // Branch-free scan first (vectorises); NaN-free chunks, the usual case, are appended
+    // in one copy. min/max ignore NaN: v < lo is false for NaN.
     double lo = min_;
     double hi = max_;
-    for (; i < end; ++i) {
-      const double v = x[i];
-      if (std::isnan(v)) {
-        ++nan_;
-        continue;
-      }
-      buf.push_back(v);
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-      ++n_;
+    std::size_t nans = 0;
+    for (std::size_t j = i; j < end; ++j) {
+      const double v = x[j];
+      nans += v != v;
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
     }
+    if (nans == 0) {
+      buf.insert(buf.end(), x + i, x + end);
+    } else {
+      for (std::size_t j = i; j < end; ++j)
+        if (!std::isnan(x[j])) buf.push_back(x[j]);
+    }
+    n_ += (end - i) - nans;
+    nan_ += nans;
     min_ = lo;
     max_ = hi;
+    i = end;
     if (buf.size() > k_) compress();
   }
 }
