@@ -20,7 +20,8 @@ cpu() {  # CPU seconds (user + system, all threads): robust to a loaded machine
   awk '{print $1 + $2}' "$TMP/t"
 }
 ratio() { /usr/bin/python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}')" "$1" "$2"; }
-run() { "$AMORCE" run "$@" --format json; }
+# /usr/bin/time runs programs, not shell functions: `run` is an array spliced into the calls
+run=("$AMORCE" run --format json)
 
 echo "== amorce: $AMORCE   ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 
@@ -33,19 +34,19 @@ echo "== peak RSS, 1 M paths x 60 months, no --keep-paths (load $(load))"
 grep -E "Maximum resident|Elapsed" "$TMP/time.txt"
 
 echo "== linearity in paths: time(1 M) / time(10 k), threads 1 (target 85..115) (load $(load))"
-t10k=$(cpu run $PEER --paths 10000 --threads 1)
-t1m=$(cpu run $PEER --paths 1000000 --threads 1)
+t10k=$(cpu "${run[@]}" $PEER --paths 10000 --threads 1)
+t1m=$(cpu "${run[@]}" $PEER --paths 1000000 --threads 1)
 echo "CPU 10 k: ${t10k} s   1 M: ${t1m} s   ratio $(ratio "$t1m" "$t10k")"
 
 echo "== linearity in months: time(600) / time(12), 20 k paths, threads 1 (target 42.5..57.5 = 50 x 0.85..1.15) (load $(load))"
 for h in 12 600; do sed "s/^horizon: 60/horizon: $h/" $PEER >"$TMP/peer_$h.yaml"; done
-t12=$(cpu run "$TMP/peer_12.yaml" --paths 20000 --threads 1)
-t600=$(cpu run "$TMP/peer_600.yaml" --paths 20000 --threads 1)
+t12=$(cpu "${run[@]}" "$TMP/peer_12.yaml" --paths 20000 --threads 1)
+t600=$(cpu "${run[@]}" "$TMP/peer_600.yaml" --paths 20000 --threads 1)
 echo "CPU 12 months: ${t12} s   600 months: ${t600} s   ratio $(ratio "$t600" "$t12") (x50 months)"
 
 echo "== thread scaling 1 -> 2, 400 k paths (target >= 1.8) (load $(load))"
-t1=$(wall run $PEER --paths 400000 --threads 1)
-t2=$(wall run $PEER --paths 400000 --threads 2)
+t1=$(wall "${run[@]}" $PEER --paths 400000 --threads 1)
+t2=$(wall "${run[@]}" $PEER --paths 400000 --threads 2)
 echo "wall 1 thread: ${t1} s   2 threads: ${t2} s   speed-up $(ratio "$t1" "$t2") (meaningful only on an idle machine)"
 
 echo "== Sobol study, 15 inputs, N = 4096 vs the same number of plain runs (target < 1.5) (load $(load))"
@@ -53,7 +54,7 @@ if "$AMORCE" --help 2>/dev/null | grep -q "^ *sensitivity"; then
   ts=$(cpu "$AMORCE" sensitivity bench/scenarios/sobol15.yaml --metric min_cash --method sobol --paths 4096 --threads 2 --format json)
   "$AMORCE" sensitivity bench/scenarios/sobol15.yaml --metric min_cash --method sobol --paths 4096 --threads 2 --format json >"$TMP/sens.json" 2>/dev/null
   runs=$(/usr/bin/python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['model_runs'])" "$TMP/sens.json")
-  tp=$(cpu run bench/scenarios/sobol15.yaml --paths "$runs" --threads 2)
+  tp=$(cpu "${run[@]}" bench/scenarios/sobol15.yaml --paths "$runs" --threads 2)
   echo "CPU sobol: ${ts} s   $runs plain runs: ${tp} s   ratio $(ratio "$ts" "$tp")"
 else
   echo "amorce sensitivity is not available in $AMORCE (see BM_sobol_study in build/bench/bench/amorce_bench)"

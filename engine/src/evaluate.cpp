@@ -332,10 +332,15 @@ void run_program(BlockState& st, const std::vector<Instr>& prog, std::size_t beg
       case OpCode::sample:
         run_sample(st, in);
         break;
-      case OpCode::check_finite:
-        for (std::size_t i = 0; i < n; ++i)
-          if (!std::isfinite(a[i])) domain_error(st, in, i, fmt::format("the value is {}", a[i]));
+      case OpCode::check_finite: {
+        // branch-free scan (v - v is NaN exactly for NaN and +-inf), then find the culprit
+        bool ok = true;
+        for (std::size_t i = 0; i < n; ++i) ok &= (a[i] - a[i]) == 0.0;
+        if (!ok)
+          for (std::size_t i = 0; i < n; ++i)
+            if (!std::isfinite(a[i])) domain_error(st, in, i, fmt::format("the value is {}", a[i]));
         break;
+      }
       case OpCode::granted: {
         // decided once per path: granted with probability g (base case: g >= 0.5)
         auto key = static_cast<std::uint64_t>(in.k);

@@ -100,7 +100,8 @@ void sort_values(std::vector<double>& v) {
       std::size_t j = i + 1;
       const std::uint64_t hi = a[i] >> shift;
       while (j < n && (a[j] >> shift) == hi) ++j;
-      if (j - i > 1) std::sort(a + i, a + j);
+      if (j - i > 1 && std::any_of(a + i + 1, a + j, [&](std::uint64_t x) { return x != a[i]; }))
+        std::sort(a + i, a + j);  // (a run of one repeated value, e.g. a month, is sorted)
       i = j;
     }
   }
@@ -555,7 +556,7 @@ ScalarSummary summarize(const double* x, std::size_t n, const std::vector<double
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isnan(x[i])) v.push_back(x[i]);
   }
-  std::sort(v.begin(), v.end());
+  sort_values(v);  // radix: the per-path columns hold up to millions of values
   s.quantiles.reserve(percentiles.size());
   for (double q : percentiles) s.quantiles.push_back(quantile_sorted(v.data(), v.size(), q / 100.0));
   return s;
