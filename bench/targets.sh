@@ -38,10 +38,10 @@ t10k=$(cpu "${run[@]}" $PEER --paths 10000 --threads 1)
 t1m=$(cpu "${run[@]}" $PEER --paths 1000000 --threads 1)
 echo "CPU 10 k: ${t10k} s   1 M: ${t1m} s   ratio $(ratio "$t1m" "$t10k")"
 
-echo "== linearity in months: time(600) / time(12), 20 k paths, threads 1 (target 42.5..57.5 = 50 x 0.85..1.15) (load $(load))"
+echo "== linearity in months: time(600) / time(12), 100 k paths, threads 1 (target 42.5..57.5 = 50 x 0.85..1.15) (load $(load))"
 for h in 12 600; do sed "s/^horizon: 60/horizon: $h/" $PEER >"$TMP/peer_$h.yaml"; done
-t12=$(cpu "${run[@]}" "$TMP/peer_12.yaml" --paths 20000 --threads 1)
-t600=$(cpu "${run[@]}" "$TMP/peer_600.yaml" --paths 20000 --threads 1)
+t12=$(cpu "${run[@]}" "$TMP/peer_12.yaml" --paths 100000 --threads 1)
+t600=$(cpu "${run[@]}" "$TMP/peer_600.yaml" --paths 100000 --threads 1)
 echo "CPU 12 months: ${t12} s   600 months: ${t600} s   ratio $(ratio "$t600" "$t12") (x50 months)"
 
 echo "== thread scaling 1 -> 2, 400 k paths (target >= 1.8) (load $(load))"
