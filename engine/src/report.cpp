@@ -491,16 +491,31 @@ class Report {
     for (int m = 0; m < plan_.horizon; ++m)
       fan.push_back({{"date", month_date(m)}, {"month", month_text(m)}, {"p5", q[0][m]}, {"p25", q[1][m]}, {"p50", q[2][m]},
                      {"p75", q[3][m]}, {"p95", q[4][m]}});
+    // Subsidy receipts of the base case worth a marker: a steady monthly flow (a job aid paid
+    // every month) would put a triangle on every month and hide the payments that matter, so
+    // a month is marked when it receives clearly more than the rolling median of the 13
+    // months around it (the advance or balance of a grant, a one-off payment).
     json pay = json::array();
     const auto& cs = bj_["monthly"]["cash_subsidies"];
+    std::vector<double> recv(static_cast<std::size_t>(plan_.horizon), 0.0);
     for (int m = 0; m < plan_.horizon; ++m) {
-      double v = cs.at(static_cast<std::size_t>(m)).is_number() ? cs.at(static_cast<std::size_t>(m)).get<double>() : 0.0;
-      if (v > 0.5) pay.push_back({{"date", month_date(m)}, {"month", month_text(m)}, {"amount", v}});
+      const auto& e = cs.at(static_cast<std::size_t>(m));
+      recv[static_cast<std::size_t>(m)] = e.is_number() ? e.get<double>() : 0.0;
+    }
+    const double largest = recv.empty() ? 0.0 : *std::max_element(recv.begin(), recv.end());
+    for (int m = 0; m < plan_.horizon; ++m) {
+      std::vector<double> window;
+      for (int w = std::max(0, m - 6); w <= std::min(plan_.horizon - 1, m + 6); ++w) window.push_back(recv[static_cast<std::size_t>(w)]);
+      std::nth_element(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(window.size() / 2), window.end());
+      const double v = recv[static_cast<std::size_t>(m)];
+      const double excess = v - window[window.size() / 2];
+      if (v > 0.5 && excess > 0.5 && excess > 0.05 * largest)
+        pay.push_back({{"date", month_date(m)}, {"month", month_text(m)}, {"amount", v}});
     }
     const std::string l90 = t_("P5–P95 (9 chemins sur 10)", "P5–P95 (9 paths in 10)");
     const std::string l50 = t_("P25–P75 (1 chemin sur 2)", "P25–P75 (1 path in 2)");
     const std::string lmed = t_("Médiane", "Median");
-    const std::string lpay = t_("Versement de subvention (cas de base)", "Subsidy payment (base case)");
+    const std::string lpay = t_("Versement ponctuel de subvention (cas de base)", "Subsidy payment (base case)");
     json color_scale = {{"domain", {l90, l50, lmed, lpay}}, {"range", {"#BFD9EC", "#6AAED6", "#0072B2", "#E69F00"}}};
     json x = month_x(t_("Mois", "Month"));
     json tt = {{{"field", "month"}, {"title", t_("Mois", "Month")}},
@@ -534,10 +549,12 @@ class Report {
                 esc(t_("Ligne foncée : trésorerie médiane (la moitié des chemins simulés est au-dessus). Bande moyenne : "
                        "1 chemin sur 2 se trouve dans cette zone ce mois-là ; bande claire : 9 chemins sur 10. "
                        "Ligne pointillée : zéro (en dessous, le compte est à découvert). Triangles : mois où le cas de base "
-                       "encaisse une subvention. Les bandes se lisent mois par mois : ce ne sont pas des trajectoires.",
+                       "encaisse un versement de subvention (avance, solde, aide ponctuelle ; les aides versées chaque mois "
+                       "ne sont pas marquées). Les bandes se lisent mois par mois : ce ne sont pas des trajectoires.",
                        "Dark line: median cash (half of the simulated paths are above it). Middle band: 1 path in 2 is in this "
                        "area that month; light band: 9 paths in 10. Dashed line: zero (below it the account is overdrawn). "
-                       "Triangles: months in which the base case receives a subsidy payment. Bands are read month by month: "
+                       "Triangles: months in which the base case receives a grant payment (advance, balance, one-off aid; aids paid "
+                       "every month are not marked). Bands are read month by month: "
                        "they are not trajectories.")));
 
     json neg = json::array();
