@@ -220,6 +220,9 @@ std::vector<Malformed> malformed_cases() {
       {"wrong_version.yaml", "amorce: 2\nname: t\nstart: 2027-01\nhorizon: 12\n", 1},
       {"correlation_unknown.yaml",
        kHead + "inputs:\n  a: {uniform: [0, 1]}\ncorrelations:\n  - [a, zz, 0.5]\nrevenue:\n  s: {amount: a}\n", 0},
+      // a law parameter that does not parse used to crash the compiler (internal error, exit 1)
+      {"input_param_syntax.yaml", kHead + "inputs:\n  x:\n    pert: [10, 20 *, 30]\nrevenue:\n  s: {amount: x}\n", 7},
+      {"yaml_infinity.yaml", kHead + "inputs:\n  x:\n    bernoulli: -.inf\nrevenue:\n  s: {amount: x}\n", 7},
   };
 }
 

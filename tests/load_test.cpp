@@ -339,6 +339,8 @@ TEST(LoadMalformed, Table) {
       {"malformed/reserved_name.yaml", 5, "'month' is a reserved word"},
       {"malformed/bad_name.yaml", 5, "is not a valid name"},
       {"malformed/normal_sd.yaml", 5, "sd is 0, expected a number > 0"},
+      {"malformed/yaml_infinity.yaml", 7, "expected a finite number or an expression, got '-.inf'"},
+      {"malformed/yaml_infinity.yaml", 10, "got '.nan' (YAML infinity or NaN)"},
       {"malformed/discrete_weights.yaml", 5, "2 weights for 3 values"},
       {"malformed/grant_both.yaml", 5, "exactly one of 'amount' or 'share'"},
       {"malformed/until_before_from.yaml", 5, "until (5) must be after from (10)"},

@@ -539,15 +539,24 @@ class Compiler {
         for (const auto* o : {&in.dist->min, &in.dist->max, &in.dist->lambda, &in.dist->base})
           if (*o) exprs.push_back({"param", &**o});
       }
+      bool parsed = true;
       for (auto& [what, e] : exprs) {
         auto t = parse(*e);
-        if (!t) continue;
+        if (!t) {
+          parsed = false;  // reported by parse(); finish_input reads the parts by position
+          continue;
+        }
         Part p;
         p.tree = std::move(*t);
         p.target = -1;  // assigned at emission
         u.parts.push_back(std::move(p));
       }
-      u.finish = [this, inp, slot, id]() { finish_input(*inp, slot, id); };
+      if (parsed) {
+        u.finish = [this, inp, slot, id]() { finish_input(*inp, slot, id); };
+      } else {
+        u.parts.clear();
+        u.finish = [] {};  // the run stops at the next throw_if_any: emit nothing for it
+      }
       units_[id] = std::move(u);
       for (auto& part : units_[id].parts) collect_deps(part.tree, part.tree.root, units_[id].deps, Ctx::inputs);
     }

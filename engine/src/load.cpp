@@ -627,10 +627,22 @@ class Builder {
     return true;
   }
 
+  /// .inf, -.Inf, .nan...: YAML's spellings of infinity and NaN, never a valid amount.
+  static bool is_yaml_special_float(const std::string& t) {
+    std::string v = t;
+    if (!v.empty() && (v[0] == '+' || v[0] == '-')) v.erase(0, 1);
+    return v == ".inf" || v == ".Inf" || v == ".INF" || v == ".nan" || v == ".NaN" || v == ".NAN";
+  }
+
   /// A number field: scalar text kept as written, with its position.
   std::optional<Expr> expr_of(const YNode& n, const std::string& what) {
     if (n.kind != Kind::scalar || is_yaml_bool(n) || n.text.empty()) {
       err(n.pos, what + ": expected a number or an expression, got " + describe(n));
+      return std::nullopt;
+    }
+    if (is_yaml_special_float(n.text)) {
+      err(n.pos, what + ": expected a finite number or an expression, got '" + n.text +
+                     "' (YAML infinity or NaN)");
       return std::nullopt;
     }
     if (n.text.size() > Limits::max_expression_length) {
