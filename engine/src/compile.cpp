@@ -102,7 +102,40 @@ class Compiler {
     resolve_outputs();
     sink_.throw_if_any();
     p.n_slots = n_slots_;
+    mark_direct_history(p);
     return std::move(plan_);
+  }
+
+  /// Plan::hist_direct: a recorded slot qualifies when, in the monthly program, its first
+  /// use is a write (so no value is carried from one month to the next), it is not a
+  /// cumsum accumulator and the static program never writes it.
+  static void mark_direct_history(Plan& p) {
+    const auto n = static_cast<std::size_t>(p.n_slots);
+    std::vector<char> static_written(n, 0), first(n, 0);  // first: 0 untouched, 1 written, 2 read
+    for (const Instr& in : p.static_prog)
+      if (in.dst >= 0) static_written[static_cast<std::size_t>(in.dst)] = 1;
+    auto read = [&](int s) {
+      if (s >= 0 && first[static_cast<std::size_t>(s)] == 0) first[static_cast<std::size_t>(s)] = 2;
+    };
+    for (const Instr& in : p.monthly_prog) {
+      read(in.a);
+      read(in.b);
+      read(in.c);
+      if (in.op == OpCode::cumsum) read(in.dst);
+      if (in.op == OpCode::sample) {
+        const SampleSpec& sp = p.samples[static_cast<std::size_t>(in.aux)];
+        for (int x : sp.params) read(x);
+        for (int x : sp.values) read(x);
+        for (int x : sp.weights) read(x);
+        for (int x : {sp.lo, sp.hi, sp.lambda, sp.base}) read(x);
+      }
+      if (in.dst >= 0 && first[static_cast<std::size_t>(in.dst)] == 0) first[static_cast<std::size_t>(in.dst)] = 1;
+    }
+    p.hist_direct.assign(p.hist_slots.size(), 0);
+    for (std::size_t h = 0; h < p.hist_slots.size(); ++h) {
+      const auto s = static_cast<std::size_t>(p.hist_slots[h]);
+      p.hist_direct[h] = first[s] == 1 && !static_written[s];
+    }
   }
 
  private:

@@ -1,5 +1,6 @@
 #include "amorce/evaluate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -25,6 +26,7 @@ void init_block(BlockState& st, const Plan& plan, std::size_t n, std::uint64_t f
   st.rows_from_uniforms = nullptr;
   st.month = 0;
   st.slots.assign(static_cast<std::size_t>(plan.n_slots) * n, 0.0);
+  st.slot_row.assign(static_cast<std::size_t>(plan.n_slots), -1);
   // every entry is written by run_month before anything reads it: no zeroing (it was a
   // memset of several MB per block)
   st.history.resize(plan.hist_slots.size() * static_cast<std::size_t>(plan.horizon) * n);
@@ -366,9 +368,22 @@ void run_static(BlockState& st) {
 void run_month(BlockState& st, int m) {
   st.month = m;
   const Plan& p = *st.plan;
+  const bool direct = p.hist_direct.size() == p.hist_slots.size();
+  for (std::size_t h = 0; direct && h < p.hist_slots.size(); ++h)
+    if (p.hist_direct[h]) st.slot_row[static_cast<std::size_t>(p.hist_slots[h])] = static_cast<int>(h) * p.horizon + m;
   run_program(st, p.monthly_prog, 0, p.monthly_prog.size());
   for (std::size_t h = 0; h < p.hist_slots.size(); ++h) {
-    const double* s = st.slot(p.hist_slots[h]);
+    const int slot = p.hist_slots[h];
+    const bool in_place = direct && p.hist_direct[h];
+    if (in_place && m + 1 < p.horizon) continue;  // written in place; next month moves it on
+    const double* s = st.slot(slot);
+    if (in_place) {
+      // after the last month the slot goes back to its own storage, holding the last
+      // month's value as it always did (the ledger's programs read and reuse slots)
+      st.slot_row[static_cast<std::size_t>(slot)] = -1;
+      std::copy_n(s, st.n, st.slot(slot));
+      continue;
+    }
     double* out = st.history.data() + (h * p.horizon + m) * st.n;
     for (std::size_t i = 0; i < st.n; ++i) out[i] = s[i];
   }

@@ -28,8 +28,17 @@ struct BlockState {
   std::vector<double> grow_rate, grow_pow;  ///< [grow instruction][path]
   std::vector<int> grow_year;               ///< year each cache holds; -1 = empty
 
-  double* slot(int s) { return slots.data() + static_cast<std::size_t>(s) * n; }
-  const double* slot(int s) const { return slots.data() + static_cast<std::size_t>(s) * n; }
+  /// During month m a slot of Plan::hist_direct lives in its history row (no copy).
+  std::vector<int> slot_row;  ///< per slot: history row [hist x horizon] or -1 (own storage)
+
+  double* slot(int s) {
+    const int r = slot_row[static_cast<std::size_t>(s)];
+    return r < 0 ? slots.data() + static_cast<std::size_t>(s) * n : history.data() + static_cast<std::size_t>(r) * n;
+  }
+  const double* slot(int s) const {
+    const int r = slot_row[static_cast<std::size_t>(s)];
+    return r < 0 ? slots.data() + static_cast<std::size_t>(s) * n : history.data() + static_cast<std::size_t>(r) * n;
+  }
   /// Recorded value of history entry h at month m, for all paths of the block.
   const double* hist(int h, int m) const {
     return history.data() + (static_cast<std::size_t>(h) * plan->horizon + m) * n;

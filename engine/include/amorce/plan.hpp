@@ -112,6 +112,10 @@ struct Plan {
   // history: slots recorded every month (items, series) as [hist][month][path]
   std::vector<int> hist_slots;
   std::vector<std::string> hist_names;
+  /// Per history entry: its slot is written before it is read every month (and not by the
+  /// static program), so run_month lets the month's operations write straight into the
+  /// history row instead of copying the slot there afterwards.
+  std::vector<char> hist_direct;
 
   // inputs
   std::vector<std::string> input_names;
