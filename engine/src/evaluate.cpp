@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "amorce/dispatch.hpp"
 #include "amorce/distributions.hpp"
 #include "amorce/error.hpp"
 #include "amorce/random_streams.hpp"
@@ -125,7 +126,7 @@ void run_sample(BlockState& st, const Instr& in) {
 
 }  // namespace
 
-void run_program(BlockState& st, const std::vector<Instr>& prog, std::size_t begin, std::size_t end) {
+AMORCE_HOT void run_program(BlockState& st, const std::vector<Instr>& prog, std::size_t begin, std::size_t end) {
   const std::size_t n = st.n;
   const Plan& p = *st.plan;
   const double m = st.month;

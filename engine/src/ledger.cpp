@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "amorce/dispatch.hpp"
 #include "amorce/error.hpp"
 
 namespace amorce {
@@ -64,63 +65,63 @@ inline int round_month(double x) { return static_cast<int>(std::lround(x)); }
 using Out = double* __restrict;
 using In = const double* __restrict;
 
-void net_and_caf(std::size_t n, In op, In interest, In ctax, In dep, In rel, Out net, Out caf) {
+AMORCE_HOT void net_and_caf(std::size_t n, In op, In interest, In ctax, In dep, In rel, Out net, Out caf) {
   for (std::size_t i = 0; i < n; ++i) {
     net[i] = op[i] - interest[i] - ctax[i];
     caf[i] = net[i] + dep[i] - rel[i];
   }
 }
-void sum5(std::size_t n, In a, In b, In c, In d, In e, Out out) {
+AMORCE_HOT void sum5(std::size_t n, In a, In b, In c, In d, In e, Out out) {
   for (std::size_t i = 0; i < n; ++i) out[i] = a[i] + b[i] + c[i] + d[i] + e[i];
 }
-void sum9(std::size_t n, In a, In b, In c, In d, In e, In f, In g, In h, In k, Out out) {
+AMORCE_HOT void sum9(std::size_t n, In a, In b, In c, In d, In e, In f, In g, In h, In k, Out out) {
   for (std::size_t i = 0; i < n; ++i) out[i] = a[i] + b[i] + c[i] + d[i] + e[i] + f[i] + g[i] + h[i] + k[i];
 }
-void running_cash(std::size_t n, In cin, In cout, Out cash, Out out) {
+AMORCE_HOT void running_cash(std::size_t n, In cin, In cout, Out cash, Out out) {
   for (std::size_t i = 0; i < n; ++i) {
     cash[i] += cin[i] - cout[i];
     out[i] = cash[i];
   }
 }
-void stock_add(std::size_t n, Out acc, Out out, In x) {
+AMORCE_HOT void stock_add(std::size_t n, Out acc, Out out, In x) {
   for (std::size_t i = 0; i < n; ++i) {
     acc[i] += x[i];
     out[i] = acc[i];
   }
 }
-void stock_sub(std::size_t n, Out acc, Out out, In x, In y) {
+AMORCE_HOT void stock_sub(std::size_t n, Out acc, Out out, In x, In y) {
   for (std::size_t i = 0; i < n; ++i) {
     acc[i] += x[i] - y[i];
     out[i] = acc[i];
   }
 }
-void stock_customers(std::size_t n, Out acc, Out out, In rev, In vat_c, In c_rev) {
+AMORCE_HOT void stock_customers(std::size_t n, Out acc, Out out, In rev, In vat_c, In c_rev) {
   for (std::size_t i = 0; i < n; ++i) {
     acc[i] += rev[i] + vat_c[i] - c_rev[i];
     out[i] = acc[i];
   }
 }
-void stock_subsidies(std::size_t n, Out acc, Out receivable, Out deferred, In sub, In c_sub) {
+AMORCE_HOT void stock_subsidies(std::size_t n, Out acc, Out receivable, Out deferred, In sub, In c_sub) {
   for (std::size_t i = 0; i < n; ++i) {
     acc[i] += sub[i] - c_sub[i];
     receivable[i] = acc[i] > 0 ? acc[i] : 0;
     deferred[i] = acc[i] < 0 ? -acc[i] : 0;
   }
 }
-void stock_vat(std::size_t n, Out acc, Out payable, Out receivable, In vat_c, In vat_d, In c_vat) {
+AMORCE_HOT void stock_vat(std::size_t n, Out acc, Out payable, Out receivable, In vat_c, In vat_d, In c_vat) {
   for (std::size_t i = 0; i < n; ++i) {
     acc[i] += vat_c[i] - vat_d[i] - c_vat[i];
     receivable[i] = acc[i] < 0 ? -acc[i] : 0;
     payable[i] = acc[i] > 0 ? acc[i] : 0;
   }
 }
-void stock_suppliers(std::size_t n, Out acc, Out out, In costs, In vat_d, In c_inv, In inv, In c_supp) {
+AMORCE_HOT void stock_suppliers(std::size_t n, Out acc, Out out, In costs, In vat_d, In c_inv, In inv, In c_supp) {
   for (std::size_t i = 0; i < n; ++i) {
     acc[i] += costs[i] + vat_d[i] - (c_inv[i] - inv[i]) - c_supp[i];
     out[i] = acc[i];
   }
 }
-void stock_taxes(std::size_t n, Out acc, Out out, In pt, In ctax, In c_pt, In c_ct) {
+AMORCE_HOT void stock_taxes(std::size_t n, Out acc, Out out, In pt, In ctax, In c_pt, In c_ct) {
   for (std::size_t i = 0; i < n; ++i) {
     acc[i] += pt[i] + ctax[i] - c_pt[i] - c_ct[i];
     out[i] = acc[i];

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "amorce/dispatch.hpp"
+
 namespace amorce {
 
 namespace {
@@ -32,7 +34,7 @@ const char* figure_name(Figure f) {
   return names[static_cast<int>(f)];
 }
 
-void compute_results(BlockState& st, const Ledger& L, PathResults& out) {
+AMORCE_HOT void compute_results(BlockState& st, const Ledger& L, PathResults& out) {
   const Plan& p = *st.plan;
   const int H = p.horizon;
   const std::size_t n = st.n;
