@@ -110,6 +110,45 @@ void sort_values(std::vector<double>& v) {
 
 }  // namespace
 
+// ---------------------------------------------------------------- merge_sorted
+
+void merge_sorted(const double* a, std::size_t na, const double* b, std::size_t nb, double* out) {
+  // Branch-free (a select instead of an unpredictable branch per element) and from both
+  // ends at once: the front takes the smallest remaining item, the back the largest, so
+  // each step runs two independent dependency chains (load, compare, advance) instead of
+  // one. Ties: `a` first from the front, `b` first from the back, which is the order of a
+  // stable merge, so the result is exactly std::merge(a, b). An exhausted side reads a
+  // clamped (valid) index and is never chosen; the two ends never take the same item
+  // because together they take exactly na + nb items.
+  if (na == 0 || nb == 0) {
+    if (na > 0) std::copy_n(a, na, out);
+    if (nb > 0) std::copy_n(b, nb, out);
+    return;
+  }
+  const std::size_t m = na + nb;
+  std::size_t i = 0, j = 0;     // front cursors
+  std::size_t ie = na, je = nb;  // back cursors: one past the next item
+  std::size_t lo = 0, hi = m;
+  auto front = [&] {
+    const double av = a[i < na ? i : na - 1];
+    const double bv = b[j < nb ? j : nb - 1];
+    const bool take_b = j < nb && (i >= na || bv < av);
+    out[lo++] = take_b ? bv : av;
+    j += take_b;
+    i += !take_b;
+  };
+  for (std::size_t s = 0; s < m / 2; ++s) {
+    front();
+    const double ah = a[ie > 0 ? ie - 1 : 0];
+    const double bh = b[je > 0 ? je - 1 : 0];
+    const bool take_a = ie > 0 && (je == 0 || ah > bh);
+    out[--hi] = take_a ? ah : bh;
+    ie -= take_a;
+    je -= !take_a;
+  }
+  if (m & 1) front();
+}
+
 // ---------------------------------------------------------------- Moments
 
 void Moments::add(double x) {
@@ -264,23 +303,8 @@ void QuantileSketch::push_sorted(std::size_t level, const double* first, std::si
     buf.assign(first, first + n);
     return;
   }
-  // Branchless two-way merge (a select instead of an unpredictable branch per element):
-  // about 3x faster than std::inplace_merge on random data. Ties take the resident item
-  // first, so the result is a deterministic function of the two inputs.
   std::vector<double> out(buf.size() + n);  // exact size: levels >= 1 hold no slack
-  const double* a = buf.data();
-  const double* const a_end = a + buf.size();
-  const double* b = first;
-  const double* const b_end = first + n;
-  double* o = out.data();
-  while (a != a_end && b != b_end) {
-    const bool take_b = *b < *a;
-    *o++ = take_b ? *b : *a;
-    b += take_b;
-    a += !take_b;
-  }
-  o = std::copy(a, a_end, o);
-  std::copy(b, b_end, o);
+  merge_sorted(buf.data(), buf.size(), first, n, out.data());
   buf.swap(out);
 }
 

@@ -43,6 +43,10 @@ class Moments {
 /// p in [0,1]. Returns NaN when n == 0. Throws std::invalid_argument when p is outside [0,1].
 double quantile_sorted(const double* sorted, std::size_t n, double p);
 
+/// Stable merge of two sorted runs into out[0, na + nb): exactly std::merge(a, b) (ties
+/// take `a` first), branch-free and from both ends at once. The sketch's level merges.
+void merge_sorted(const double* a, std::size_t na, const double* b, std::size_t nb, double* out);
+
 /// Deterministic mergeable quantile sketch: a Manku-Rajagopalan-Lindsay compactor hierarchy.
 ///
 /// Level h holds items of weight 2^h, at most ~k of them. When a level fills it is sorted
