@@ -124,6 +124,19 @@ void run_sample(BlockState& st, const Instr& in) {
   }
 }
 
+/// out[i] = (1 + rate[i])^year. Rates rarely vary by path: the previous power is reused
+/// while the rate repeats.
+void year_powers(const double* rate, std::size_t n, int year, double* out) {
+  double last_rate = 0, last_pow = 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (rate[i] != last_rate) {
+      last_rate = rate[i];
+      last_pow = std::pow(1.0 + rate[i], year);
+    }
+    out[i] = last_pow;
+  }
+}
+
 }  // namespace
 
 AMORCE_HOT void run_program(BlockState& st, const std::vector<Instr>& prog, std::size_t begin, std::size_t end) {
@@ -277,24 +290,20 @@ AMORCE_HOT void run_program(BlockState& st, const std::vector<Instr>& prog, std:
         break;
       }
       case OpCode::grow: {
-        // rates rarely vary by path: reuse the previous power when the rate repeats
         const std::size_t j = grow_index++;
         if (year == 0) {
           for (std::size_t i = 0; i < n; ++i) d[i] = 1.0;
-        } else if (monthly) {
+        } else if (!monthly) {
+          year_powers(a, n, year, d);
+        } else {
+          // cached per path: recomputed for all paths when the year changes, then only
+          // for the paths whose rate changed since last month
           double* __restrict rate = st.grow_rate.data() + j * n;
           double* __restrict pw = st.grow_pow.data() + j * n;
           if (st.grow_year[j] != year) {
             st.grow_year[j] = year;
-            double last_rate = 0, last_pow = 1;
-            for (std::size_t i = 0; i < n; ++i) {
-              if (a[i] != last_rate) {
-                last_rate = a[i];
-                last_pow = std::pow(1.0 + a[i], year);
-              }
-              rate[i] = a[i];
-              pw[i] = last_pow;
-            }
+            year_powers(a, n, year, pw);
+            std::copy_n(a, n, rate);
           } else {
             for (std::size_t i = 0; i < n; ++i) {
               if (a[i] != rate[i]) {
@@ -303,16 +312,7 @@ AMORCE_HOT void run_program(BlockState& st, const std::vector<Instr>& prog, std:
               }
             }
           }
-          for (std::size_t i = 0; i < n; ++i) d[i] = pw[i];
-        } else {
-          double last_rate = 0, last_pow = 1;
-          for (std::size_t i = 0; i < n; ++i) {
-            if (a[i] != last_rate) {
-              last_rate = a[i];
-              last_pow = std::pow(1.0 + a[i], year);
-            }
-            d[i] = last_pow;
-          }
+          std::copy_n(pw, n, d);
         }
         break;
       }
