@@ -167,11 +167,12 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
   auto drain = [&](std::size_t part) {
     MergePart& mp = parts[part];
     for (;;) {
-      if (!mp.mu.try_lock()) return;
-      std::size_t b = mp.next;
+      std::unique_lock part_lock(mp.mu, std::try_to_lock);
+      if (!part_lock.owns_lock()) return;
       try {
-        for (; b < n_blocks && ready[b].load() && !failed; ++b) {
-          merge_part(part, outs[b]);
+        while (mp.next < n_blocks && ready[mp.next].load() && !failed) {
+          merge_part(part, outs[mp.next]);
+          const std::size_t b = mp.next++;
           if (parts_left[b].fetch_sub(1) == 1) {
             outs[b] = BlockOut{};  // every part has it: free the block's values
             std::lock_guard lk(mu);
@@ -180,13 +181,12 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
           }
         }
       } catch (...) {
-        mp.next = b;
-        mp.mu.unlock();
+        part_lock.unlock();
         fail(std::current_exception());
         return;
       }
-      mp.next = b;
-      mp.mu.unlock();
+      const std::size_t b = mp.next;
+      part_lock.unlock();
       // a block published while we held the lock may have found it taken: look again
       if (b >= n_blocks || !ready[b].load() || failed) return;
     }
