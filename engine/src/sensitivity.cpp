@@ -137,6 +137,17 @@ void check_finite(const std::vector<double>& v, const Metric& m) {
 
 // ------------------------------------------------------------------ tornado
 
+/// A tornado bar from the metric with the factor at its low and high percentile.
+SensitivityRow tornado_row(SensitivityRow row, double at_low, double at_high, const double (&inputs)[2]) {
+  row.at_low = at_low;
+  row.at_high = at_high;
+  row.input_low = inputs[0];
+  row.input_high = inputs[1];
+  row.swing = row.at_high - row.at_low;
+  row.importance = std::isnan(row.swing) ? -1 : std::fabs(row.swing);
+  return row;
+}
+
 SensitivityReport tornado(const Plan& plan, const Metric& metric, const SensitivityOptions& o, const std::vector<Factor>& factors) {
   SensitivityReport rep;
   const std::size_t k = plan.uniform_keys.size();
@@ -174,13 +185,7 @@ SensitivityReport tornado(const Plan& plan, const Metric& metric, const Sensitiv
       };
       auto v = run_metric(plan, metric, r2);
       rep.model_runs += 2;
-      row.at_low = v[0];
-      row.at_high = v[1];
-      row.input_low = vals[0];
-      row.input_high = vals[1];
-      row.swing = row.at_high - row.at_low;
-      row.importance = std::isnan(row.swing) ? -1 : std::fabs(row.swing);
-      rep.rows.push_back(row);
+      rep.rows.push_back(tornado_row(std::move(row), v[0], v[1], vals));
     }
     rep.notes.push_back(fmt::format(
         "base case: every input at its base value; each factor moved alone to its P{:g} and P{:g}; grant decisions and "
@@ -227,15 +232,9 @@ SensitivityReport tornado(const Plan& plan, const Metric& metric, const Sensitiv
         e[side] = estimate_metric(metric, run_metric(plan, metric, r2));
         rep.model_runs += N;
       }
-      row.at_low = e[0].value;
-      row.at_high = e[1].value;
       row.se_low = e[0].se;
       row.se_high = e[1].se;
-      row.input_low = vals[0];
-      row.input_high = vals[1];
-      row.swing = row.at_high - row.at_low;
-      row.importance = std::isnan(row.swing) ? -1 : std::fabs(row.swing);
-      rep.rows.push_back(row);
+      rep.rows.push_back(tornado_row(std::move(row), e[0].value, e[1].value, vals));
     }
     rep.notes.push_back(fmt::format(
         "Monte Carlo with each factor fixed at its P{:g} / P{:g}, the other inputs drawn as in the base run (same seed, "
