@@ -44,14 +44,17 @@ void set_rates(benchmark::State& state, const Plan& plan, std::size_t n) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));  // paths
 }
 
+/// The Plan alone over one block: the static program, then every month.
+void evaluate(Block& b, const Plan& plan) {
+  run_static(b.st);
+  for (int m = 0; m < plan.horizon; ++m) run_month(b.st, m);
+  benchmark::DoNotOptimize(b.st.history.data());
+}
+
 void BM_plan_ops(benchmark::State& state) {
   const Plan plan = bench::plan_from_text(chain_yaml(static_cast<int>(state.range(0))));
   Block b(plan);
-  for (auto _ : state) {
-    run_static(b.st);
-    for (int m = 0; m < plan.horizon; ++m) run_month(b.st, m);
-    benchmark::DoNotOptimize(b.st.history.data());
-  }
+  for (auto _ : state) evaluate(b, plan);
   set_rates(state, plan, b.n);
   state.counters["monthly_ops"] = static_cast<double>(plan.monthly_prog.size());
   state.counters["block"] = static_cast<double>(b.n);
@@ -61,11 +64,7 @@ BENCHMARK(BM_plan_ops)->RangeMultiplier(4)->Range(1, 256)->Unit(benchmark::kMicr
 void BM_peer_evaluate(benchmark::State& state) {
   const Plan& plan = bench::plan_of(bench::kPeer);
   Block b(plan);
-  for (auto _ : state) {
-    run_static(b.st);
-    for (int m = 0; m < plan.horizon; ++m) run_month(b.st, m);
-    benchmark::DoNotOptimize(b.st.history.data());
-  }
+  for (auto _ : state) evaluate(b, plan);
   set_rates(state, plan, b.n);
 }
 BENCHMARK(BM_peer_evaluate)->Unit(benchmark::kMicrosecond);
