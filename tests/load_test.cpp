@@ -331,7 +331,7 @@ TEST(LoadMalformed, Table) {
       {"malformed/negative_fte.yaml", 6, "staff 'mechanic': fte is -1, expected a number >= 0"},
       {"malformed/triangular_order.yaml", 5, "min <= mode <= max"},
       {"malformed/loan_deferral.yaml", 6, "deferral (12 months) must be shorter than the term"},
-      {"malformed/investment_month.yaml", 5, "month is 30, expected a whole month between 0 and 11"},
+      {"malformed/investment_month.yaml", 5, "month is 2.5, expected a whole month index >= 0 (0 is the start month) or a date YYYY-MM"},
       {"malformed/bracket_order.yaml", 6, "bracket limits must increase"},
       {"malformed/quantile_range.yaml", 5, "100 is not a percentile"},
       {"malformed/output_series_unknown.yaml", 5, "unknown name 'jbs' (did you mean 'jobs'?)"},

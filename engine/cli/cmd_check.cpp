@@ -3,6 +3,7 @@
 #include "amorce/base_case.hpp"
 #include "amorce/compile.hpp"
 #include "amorce/load.hpp"
+#include "amorce/warnings.hpp"
 #include "commands.hpp"
 
 namespace amorce::cli {
@@ -20,6 +21,7 @@ Command add_check_command(CLI::App& app) {
             Scenario sc = load_scenario(o->file, o->variant);
             Plan plan = compile(sc);
             BaseCase bc = run_base_case(plan);
+            for (const auto& w : horizon_warnings(plan, bc.ledger)) std::cerr << o->file << ": warning: " << w << "\n";
             if (o->format == "json") {
               std::cout << base_case_json(bc).dump(2) << "\n";
             } else if (o->format == "csv") {

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "amorce/evaluate.hpp"
+#include "amorce/warnings.hpp"
 
 namespace amorce {
 
@@ -137,6 +138,7 @@ json base_case_json(const BaseCase& bc) {
   json months = json::array();
   for (int m = 0; m < p.horizon; ++m) months.push_back(month_label(p, m));
   out["months"] = months;
+  out["warnings"] = horizon_warnings(p, bc.ledger);
   json monthly;
   for (int l = 0; l < kLineCount; ++l) {
     json arr = json::array();

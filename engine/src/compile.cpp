@@ -67,7 +67,7 @@ std::string kind_word(SymKind k) {
 
 class Compiler {
  public:
-  explicit Compiler(const Scenario& sc) : sc_(sc) {}
+  explicit Compiler(const Scenario& sc) : sc_(sc), origin_{sc.start_year, sc.start_month} {}
 
   Plan run() {
     Plan& p = plan_;
@@ -198,9 +198,17 @@ class Compiler {
     return static_cast<int>(plan_.hist_slots.size()) - 1;
   }
 
-  std::optional<ExprTree> parse(const Expr& e) {
+  /// Parses an expression; `month_field` says whether a date alone is meaningful there
+  /// (from, until, month, at). Elsewhere a field that is just a date (`term: 2027-07`,
+  /// `amount: 2030-12`) is an error: it would silently become a month index.
+  std::optional<ExprTree> parse(const Expr& e, bool month_field = false) {
     try {
-      return parse_expression(e);
+      ExprTree t = parse_expression(e, &origin_);
+      if (!month_field && t.nodes[t.root].date)
+        throw ScenarioError(t.pos_of(t.root), "'" + t.nodes[t.root].text +
+                                                  "' is a date, but this field is not a month (a date is "
+                                                  "accepted in from, until, month and a payment's at)");
+      return t;
     } catch (const ScenarioError& err) {
       for (const auto& d : err.diagnostics()) sink_.error(d.pos, d.message);
       return std::nullopt;
@@ -240,7 +248,7 @@ class Compiler {
   std::optional<double> literal(const std::optional<Expr>& e) {
     if (!e) return std::nullopt;
     try {
-      ExprTree t = parse_expression(*e);
+      ExprTree t = parse_expression(*e, &origin_);
       return fold(t, t.root);
     } catch (const ScenarioError&) {
       return std::nullopt;
@@ -308,6 +316,21 @@ class Compiler {
     if (node.args.size() < lo || node.args.size() > hi) {
       std::string want = lo == hi ? std::to_string(lo) : (hi > 100 ? "at least " + std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi));
       throw ScenarioError(t.pos_of(n), node.text + "() takes " + want + " argument" + (hi == 1 ? "" : "s") + ", got " + std::to_string(node.args.size()));
+    }
+  }
+
+  /// A date is a month, never a length of time, a rate or a factor: ramp(2027-06, 2027-12)
+  /// would silently read the second date as a number of months.
+  void duration_args(const ExprTree& t, int n) {
+    const ExprNode& node = t.nodes[n];
+    const std::string& f = node.text;
+    for (std::size_t i = 0; i < node.args.size(); ++i) {
+      const bool month_arg = ((f == "ramp" || f == "scurve") && i == 0) || f == "between" || f == "if" ||
+                             f == "min" || f == "max" || f == "clamp";
+      if (!month_arg && t.nodes[node.args[i]].date)
+        throw ScenarioError(t.pos_of(node.args[i]),
+                            f + "(): argument " + std::to_string(i + 1) + " is a date '" + t.nodes[node.args[i]].text +
+                                "', expected " + (f == "ramp" || f == "scurve" || f == "lag" ? "a number of months" : "a number"));
     }
   }
 
@@ -399,7 +422,10 @@ class Compiler {
   int emit_call(const ExprTree& t, int n, Ctx ctx) {
     const ExprNode& node = t.nodes[n];
     const std::string& f = node.text;
-    auto args = [&](std::size_t lo, std::size_t hi) { arity(t, n, lo, hi); };
+    auto args = [&](std::size_t lo, std::size_t hi) {
+      arity(t, n, lo, hi);
+      duration_args(t, n);
+    };
     auto unary = [&](OpCode op) {
       args(1, 1);
       int a = emit_expr(t, node.args[0], ctx);
@@ -692,9 +718,9 @@ class Compiler {
     return id;
   }
 
-  int static_field(const std::optional<Expr>& e, double def, const std::string& owner) {
+  int static_field(const std::optional<Expr>& e, double def, const std::string& owner, bool month_field = false) {
     if (!e) return const_slot(def);
-    auto t = parse(*e);
+    auto t = parse(*e, month_field);
     if (!t) return const_slot(def);
     cur_prog_ = &plan_.static_prog;
     cur_owner_ = owner_id(owner);
@@ -711,8 +737,11 @@ class Compiler {
     }
   }
 
-  int static_field(const Expr& e, double def, const std::string& owner) {
-    return static_field(std::optional<Expr>(e), def, owner);
+  int static_field(const Expr& e, double def, const std::string& owner, bool month_field = false) {
+    return static_field(std::optional<Expr>(e), def, owner, month_field);
+  }
+  int month_field(const std::optional<Expr>& e, double def, const std::string& owner) {
+    return static_field(e, def, owner, true);
   }
 
   void compile_statics() {
@@ -723,8 +752,8 @@ class Compiler {
     p.corporate_rate = static_field(sc_.taxes.corporate_tax_rate, 0, "taxes: corporate_tax");
     // revenue and cost items share their per-path fields: window, payment delay, VAT rate
     auto flow_line = [&](const auto& item, const std::string& o, const std::string& kind, bool variable) {
-      item_from_[item.name] = static_field(item.from, 0, o);
-      item_until_[item.name] = static_field(item.until, H, o);
+      item_from_[item.name] = month_field(item.from, 0, o);
+      item_until_[item.name] = month_field(item.until, H, o);
       FlowLine f;
       f.name = item.name;
       f.label = item.label;
@@ -739,13 +768,13 @@ class Compiler {
       p.costs.push_back(flow_line(c, "cost '" + c.name + "'", c.behaviour, c.behaviour == "variable"));
     for (const auto& s : sc_.staff) {
       std::string o = "staff '" + s.name + "'";
-      item_from_[s.name] = static_field(s.from, 0, o);
-      item_until_[s.name] = static_field(s.until, H, o);
+      item_from_[s.name] = month_field(s.from, 0, o);
+      item_until_[s.name] = month_field(s.until, H, o);
     }
     for (const auto& k : sc_.in_kind) {
       std::string o = "in_kind '" + k.name + "'";
-      item_from_[k.name] = static_field(k.from, 0, o);
-      item_until_[k.name] = static_field(k.until, H, o);
+      item_from_[k.name] = month_field(k.from, 0, o);
+      item_until_[k.name] = month_field(k.until, H, o);
     }
     for (const auto& s : sc_.subsidies) {
       std::string o = "subsidy '" + s.name + "'";
@@ -754,8 +783,8 @@ class Compiler {
       sp.label = s.label;
       sp.kind = s.kind;
       sp.period = s.period;
-      sp.from = static_field(s.from, 0, o);
-      sp.until = static_field(s.until, H, o);
+      sp.from = month_field(s.from, 0, o);
+      sp.until = month_field(s.until, H, o);
       int g = static_field(s.granted, 1, o);
       sp.granted = new_slot();
       cur_prog_ = &plan_.static_prog;
@@ -770,7 +799,7 @@ class Compiler {
       ip.name = inv.name;
       ip.label = inv.label;
       ip.amount = static_field(inv.amount, 0, o);
-      ip.month = static_field(inv.month, 0, o);
+      ip.month = month_field(inv.month, 0, o);
       ip.life = static_field(inv.life, 1, o);
       ip.vat_rate = inv.vat_rate ? static_field(inv.vat_rate, 0, o) : default_vat_;
       if (inv.grant) {
@@ -793,7 +822,7 @@ class Compiler {
       lp.label = l.label;
       lp.type = l.type;
       lp.principal = static_field(l.principal, 0, o);
-      lp.month = static_field(l.month, 0, o);
+      lp.month = month_field(l.month, 0, o);
       lp.rate = static_field(l.rate, 0, o);
       lp.term = static_field(l.term, 1, o);
       lp.deferral = static_field(l.deferral, 0, o);
@@ -803,7 +832,7 @@ class Compiler {
       EquityPlan ep;
       ep.label = e.label;
       ep.amount = static_field(e.amount, 0, "financing: equity");
-      ep.month = static_field(e.month, 0, "financing: equity");
+      ep.month = month_field(e.month, 0, "financing: equity");
       p.equity.push_back(ep);
     }
   }
@@ -1010,7 +1039,7 @@ class Compiler {
     cur_owner_ = owner_id(owner);
     for (int which = 0; which < 2; ++which) {
       const Expr& e = which == 0 ? pay.share : pay.at;
-      auto t = parse(e);
+      auto t = parse(e, which == 1);
       int out = new_slot();
       if (t) {
         try {
@@ -1101,6 +1130,7 @@ class Compiler {
   }
 
   const Scenario& sc_;
+  MonthOrigin origin_;  ///< the scenario's start: dates YYYY-MM in expressions count from it
   Plan plan_;
   DiagnosticSink sink_;
   std::map<std::string, Symbol> symbols_;

@@ -21,11 +21,23 @@ struct Token {
   std::string text;
   double value = 0;
   int offset = 0;
+  bool date = false;
 };
+
+bool digit_at(const std::string& s, std::size_t i) {
+  return i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]));
+}
+
+/// Length of the run of digits starting at i.
+std::size_t digits_from(const std::string& s, std::size_t i) {
+  std::size_t j = i;
+  while (digit_at(s, j)) ++j;
+  return j - i;
+}
 
 class Parser {
  public:
-  explicit Parser(const Expr& e) : src_(e.text) { tree_.source = e; }
+  Parser(const Expr& e, const MonthOrigin* origin) : src_(e.text), origin_(origin) { tree_.source = e; }
 
   ExprTree run() {
     if (src_.size() > Limits::max_expression_length)
@@ -58,7 +70,10 @@ class Parser {
       }
       Token t;
       t.offset = static_cast<int>(i);
-      if (std::isdigit(c) || (c == '.' && i + 1 < src_.size() && std::isdigit(static_cast<unsigned char>(src_[i + 1])))) {
+      if (std::size_t len = date_length(i)) {
+        t = date_token(i, len);
+        i += len;
+      } else if (std::isdigit(c) || (c == '.' && i + 1 < src_.size() && std::isdigit(static_cast<unsigned char>(src_[i + 1])))) {
         std::string digits;
         std::size_t j = i;
         bool seen_e = false;
@@ -133,6 +148,52 @@ class Parser {
     toks_.push_back(e);
   }
 
+  /// Length of a date YYYY-MM (or YYYY-M) starting at i, 0 when there is none. A 4-digit
+  /// year in 1900..2199 directly followed by '-' and one or two digits is always a date;
+  /// write spaces around '-' to subtract (`2000 - 12`).
+  std::size_t date_length(std::size_t i) const {
+    if (i > 0 && (std::isalnum(static_cast<unsigned char>(src_[i - 1])) || src_[i - 1] == '_' || src_[i - 1] == '.'))
+      return 0;
+    if (digits_from(src_, i) != 4 || i + 4 >= src_.size() || src_[i + 4] != '-') return 0;
+    int year = std::stoi(src_.substr(i, 4));
+    if (year < 1900 || year > 2199) return 0;
+    std::size_t m = digits_from(src_, i + 5);
+    if (m == 0) return 0;
+    std::size_t end = i + 5 + m;
+    if (end < src_.size() && (src_[end] == '.' || src_[end] == '_' || std::isalpha(static_cast<unsigned char>(src_[end]))))
+      return 0;
+    return 5 + m;
+  }
+
+  Token date_token(std::size_t i, std::size_t len) {
+    const std::string text = src_.substr(i, len);
+    const int off = static_cast<int>(i);
+    const int year = std::stoi(text.substr(0, 4));
+    const std::string mm = text.substr(5);
+    if (mm.size() > 2)
+      fail(off, "invalid date '" + text + "': expected YYYY-MM with a month from 01 to 12");
+    const int month = std::stoi(mm);
+    if (month < 1 || month > 12)
+      fail(off, "invalid date '" + text + "': month " + std::to_string(month) + " does not exist (expected 01 to 12)");
+    if (i + len < src_.size() && src_[i + len] == '-' && digit_at(src_, i + len + 1))
+      fail(off, "a day is not used here: write the month only, " + std::to_string(year) + "-" +
+                    (month < 10 ? "0" : "") + std::to_string(month));
+    if (!origin_)
+      fail(off, "a date '" + text + "' needs the scenario's start to become a month index");
+    const int index = (year * 12 + month - 1) - (origin_->year * 12 + origin_->month - 1);
+    if (index < 0)
+      fail(off, "date " + text + " is before the scenario's start (" + std::to_string(origin_->year) + "-" +
+                    (origin_->month < 10 ? "0" : "") + std::to_string(origin_->month) +
+                    "): expected a month from the start on");
+    Token t;
+    t.type = Token::number;
+    t.text = text;
+    t.value = index;
+    t.offset = off;
+    t.date = true;
+    return t;
+  }
+
   const Token& peek() const { return toks_[pos_]; }
   Token next() { return toks_[pos_++]; }
 
@@ -183,6 +244,8 @@ class Parser {
       case Token::number:
         n.kind = NodeKind::number;
         n.value = t.value;
+        n.date = t.date;
+        if (t.date) n.text = t.text;  // as written, for messages
         return add(n);
       case Token::lparen: {
         int inner = parse_expr(0);
@@ -237,6 +300,7 @@ class Parser {
   }
 
   std::string src_;
+  const MonthOrigin* origin_ = nullptr;
   std::vector<Token> toks_;
   std::size_t pos_ = 0;
   int depth_ = 0;
@@ -245,6 +309,6 @@ class Parser {
 
 }  // namespace
 
-ExprTree parse_expression(const Expr& e) { return Parser(e).run(); }
+ExprTree parse_expression(const Expr& e, const MonthOrigin* origin) { return Parser(e, origin).run(); }
 
 }  // namespace amorce

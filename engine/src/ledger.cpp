@@ -58,6 +58,8 @@ double payroll_tax_brackets(const PayrollTax& t, double g) {
 namespace {
 
 inline int round_month(double x) { return static_cast<int>(std::lround(x)); }
+/// Upper bound of a month field: later months only mean "after the horizon".
+constexpr int kFarMonth = 1'000'000;
 
 // One month of the cash plan and balance-sheet stocks as short loops over restrict rows
 // (every row is a distinct line of the ledger or a running total), so each loop vectorises;
@@ -159,6 +161,7 @@ class Builder {
       if (!assigned_by_results(static_cast<Line>(l)))
         std::fill_n(L_.data.data() + static_cast<std::size_t>(l) * per_line, per_line, 0.0);
     L_.subsidy_income.assign(p_.subsidies.size() * static_cast<std::size_t>(H_) * n_, 0.0);
+    L_.beyond.clear();
     vat_on_ = p_.vat_regime != "none";
     flows();
     staff();
@@ -180,6 +183,11 @@ class Builder {
   }
   double s(int slot, std::size_t i) const { return st_.slot(slot)[i]; }
 
+  /// Records, on the base case only, that `owner` has something at month m >= horizon.
+  void beyond(const std::string& owner, const char* what, int m, double amount) {
+    if (st_.base_case && m >= H_) L_.beyond.push_back({owner, what, m, amount});
+  }
+
   [[noreturn]] void fail(const std::string& owner, int month, std::size_t i, const std::string& what) {
     throw DomainError(fmt::format("{}{}: {} (path {}, seed {})", p_.file.empty() ? "" : p_.file + ": ", owner, what,
                                   st_.first_path + i, st_.seed), owner,
@@ -188,7 +196,7 @@ class Builder {
 
   int month_field(const std::string& owner, int slot, std::size_t i, const char* what, int lo, int hi) {
     double v = s(slot, i);
-    int m = round_month(v);
+    int m = round_month(std::clamp(v, -1e6, 1e6));
     if (m < lo || m > hi) fail(owner, 0, i, fmt::format("{} {} is outside {}..{}", what, v, lo, hi));
     return m;
   }
@@ -301,6 +309,7 @@ class Builder {
           cs[i] = lo;
           ce[i] = hi;
           active[i] = hi > lo && lo < H_ && s(sp.granted, i) != 0;
+          if (a == 0 && from[i] >= H_ && from[i] < until[i] && s(sp.granted, i) != 0) beyond(owner, "start", from[i], 0);
           any |= active[i] != 0;
           st_.slot(p_.start_slot)[i] = lo;
           st_.slot(p_.end_slot)[i] = hi;
@@ -327,8 +336,10 @@ class Builder {
             at(line, m, i) += per_month;
             income[static_cast<std::size_t>(m) * n_ + i] += per_month;
           }
-          for (std::size_t q = 0; q < sp.payments.size(); ++q)
+          for (std::size_t q = 0; q < sp.payments.size(); ++q) {
             schedule(Line::cash_subsidies, months[q * n_ + i], i, total * shares[q * n_ + i]);
+            beyond(owner, "payment", months[q * n_ + i], total * shares[q * n_ + i]);
+          }
         }
       }
     }
@@ -342,10 +353,18 @@ class Builder {
       std::string owner = "investment '" + ip.name + "'";
       std::vector<int> when(n_);
       for (std::size_t i = 0; i < n_; ++i) {
-        when[i] = month_field(owner, ip.month, i, "month", 0, H_ - 1);
+        when[i] = month_field(owner, ip.month, i, "month", 0, kFarMonth);
         int life = round_month(s(ip.life, i));
-        if (life < 1) fail(owner, when[i], i, fmt::format("life {} must be at least 1 month", s(ip.life, i)));
+        if (life < 1) fail(owner, std::min(when[i], H_ - 1), i, fmt::format("life {} must be at least 1 month", s(ip.life, i)));
         double amount = s(ip.amount, i);
+        active[i] = 0;
+        grant_[i] = 0;
+        if (when[i] >= H_) {  // bought after the horizon: never within the study
+          beyond(owner, "purchase", when[i], amount);
+          st_.slot(p_.start_slot)[i] = when[i];
+          st_.slot(p_.end_slot)[i] = when[i] + 1;
+          continue;
+        }
         double vat = vat_on_ ? s(ip.vat_rate, i) : 0.0;
         int d = when[i];
         at(Line::investments, d, i) += amount;
@@ -369,8 +388,10 @@ class Builder {
       payment_terms(ip.payments, shares, months, owner + " grant", active);
       for (std::size_t i = 0; i < n_; ++i) {
         if (!active[i]) continue;
-        for (std::size_t q = 0; q < ip.payments.size(); ++q)
+        for (std::size_t q = 0; q < ip.payments.size(); ++q) {
           schedule(Line::cash_investment_grants, months[q * n_ + i], i, grant_[i] * shares[q * n_ + i]);
+          beyond(owner + " grant", "payment", months[q * n_ + i], grant_[i] * shares[q * n_ + i]);
+        }
       }
     }
   }
@@ -379,7 +400,11 @@ class Builder {
     for (const auto& lp : p_.loans) {
       std::string owner = "loan '" + lp.name + "'";
       for (std::size_t i = 0; i < n_; ++i) {
-        int d = month_field(owner, lp.month, i, "month", 0, H_ - 1);
+        int d = month_field(owner, lp.month, i, "month", 0, kFarMonth);
+        if (d >= H_) {  // drawn after the horizon: never within the study
+          beyond(owner, "draw", d, s(lp.principal, i));
+          continue;
+        }
         int term = round_month(s(lp.term, i));
         int def = round_month(s(lp.deferral, i));
         double P = s(lp.principal, i), r = s(lp.rate, i) / 12.0;
@@ -411,8 +436,9 @@ class Builder {
   void equity() {
     for (const auto& e : p_.equity)
       for (std::size_t i = 0; i < n_; ++i) {
-        int m = month_field("financing: equity", e.month, i, "month", 0, H_ - 1);
-        at(Line::cash_equity, m, i) += s(e.amount, i);
+        int m = month_field("financing: equity", e.month, i, "month", 0, kFarMonth);
+        if (m >= H_) beyond("equity", "contribution", m, s(e.amount, i));
+        else at(Line::cash_equity, m, i) += s(e.amount, i);
       }
     for (const auto& [label, h] : p_.in_kind)
       for (int m = 0; m < H_; ++m)

@@ -679,15 +679,15 @@ class Builder {
     check_lit(e, ctx, key, [](double v) { return v >= 0 && v <= 1; }, "a rate between 0 and 1");
   }
 
+  /// A month after the horizon is legal (the item then never happens within the study, and
+  /// `check` and `run` warn about it); dates YYYY-MM are converted by the compiler.
   void check_month(const std::optional<Expr>& e, const std::string& ctx, const char* key) {
     auto v = literal(e);
     if (!v) return;
     bool whole = std::floor(*v) == *v;
-    if (!whole || *v < 0 || (horizon_ok_ && *v > sc_.horizon - 1))
-      err(e->pos, prefix(ctx) + key + " is " + num(*v) + ", expected a whole month between 0 and " +
-                      (horizon_ok_ ? std::to_string(sc_.horizon - 1) + " (horizon " +
-                                         std::to_string(sc_.horizon) + " months)"
-                                   : std::string("horizon - 1")));
+    if (!whole || *v < 0)
+      err(e->pos, prefix(ctx) + key + " is " + num(*v) +
+                      ", expected a whole month index >= 0 (0 is the start month) or a date YYYY-MM");
   }
 
   std::string text_of(const YNode* n, const std::string& what) {

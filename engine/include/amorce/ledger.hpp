@@ -30,12 +30,23 @@ enum class Line : int {
 const char* line_name(Line l);
 constexpr int kLineCount = static_cast<int>(Line::count);
 
+/// Something the scenario schedules after the horizon (a grant payment, an investment, a
+/// loan draw, equity, a subsidy that starts too late): it never happens within the study.
+/// Recorded on base-case blocks only, for the warnings of `check` and `run`.
+struct BeyondHorizon {
+  std::string item;    ///< "subsidy 'region'"
+  std::string what;    ///< "payment", "purchase", "draw", "contribution", "start"
+  int month = 0;       ///< month index, >= horizon
+  double amount = 0;   ///< euros concerned (0 when not known)
+};
+
 /// Ledger of one block.
 struct Ledger {
   int horizon = 0;
   std::size_t n = 0;
   std::vector<double> data;            ///< [line][month][path]
   std::vector<double> subsidy_income;  ///< [subsidy][month][path], recognised income per grant
+  std::vector<BeyondHorizon> beyond;   ///< base case only: items falling after the horizon
 
   double* line(Line l) { return data.data() + static_cast<std::size_t>(l) * horizon * n; }
   const double* line(Line l) const { return data.data() + static_cast<std::size_t>(l) * horizon * n; }
