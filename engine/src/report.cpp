@@ -19,6 +19,7 @@
 #include "amorce/atomic_file.hpp"
 #include "amorce/distributions.hpp"
 #include "amorce/evaluate.hpp"
+#include "amorce/month_modes.hpp"
 #include "amorce/stats.hpp"
 
 namespace amorce::report_assets {
@@ -416,7 +417,7 @@ class Report {
     Probability p = estimate_probability(hits, N_);
     ScalarSummary fn = summarize(run_.indicator(Indicator::funding_need), N_, {50, 90});
     ScalarSummary mc = summarize(run_.indicator(Indicator::min_cash), N_, {10, 50, 90});
-    ScalarSummary mm = summarize(run_.indicator(Indicator::min_cash_month), N_, {50});
+    const std::vector<MonthPeriod> modes = month_modes(run_.indicator(Indicator::min_cash_month), N_, plan_.horizon);
     ScalarSummary be = summarize(run_.indicator(Indicator::breakeven_month), N_, {50});
     std::vector<double> bev = indicator_values(Indicator::breakeven_month);
     for (auto& v : bev)
@@ -429,9 +430,21 @@ class Report {
     // 1. shortfall
     s += "<li><span class=\"q\">" + esc(t_("Risque que la trésorerie devienne négative au moins un mois",
                                           "Risk that cash goes negative in at least one month")) + "</span>";
-    s += fmt::format("<span class=\"a\"><span class=\"big{}\"{}>{}</span> <span{}>± {}</span> {}</span></li>\n",
-                     p.p >= 0.2 ? " risk-high" : "", kv("shortfall.p", p.p), pct(p.p), kv("shortfall.se", p.se), pct(p.se),
-                     esc(t_("(erreur type de l'estimation Monte Carlo)", "(Monte Carlo standard error)")));
+    if (hits == 0 || hits == N_) {
+      // a standard error of 0 says nothing: say what 0 % or 100 % means instead
+      const std::string why = hits == 0
+          ? fmt::format(fmt::runtime(t_("aucun des {} scénarios simulés ; moins de {} de risque (borne à 95 %)",
+                                        "none of the {} simulated paths; below {} (95 % bound)")),
+                        N_, pct(zero_hits_bound95(N_)))
+          : t_("dans tous les scénarios simulés : la question est combien, voir le besoin de financement",
+               "in every simulated path: the question is how much, see the funding need");
+      s += fmt::format("<span class=\"a\"><span class=\"big{}\"{}>{}</span> {}</span></li>\n", hits ? " risk-high" : "",
+                       kv("shortfall.p", p.p), pct(p.p), esc(why));
+    } else {
+      s += fmt::format("<span class=\"a\"><span class=\"big{}\"{}>{}</span> <span{}>± {}</span> {}</span></li>\n",
+                       p.p >= 0.2 ? " risk-high" : "", kv("shortfall.p", p.p), pct(p.p), kv("shortfall.se", p.se), pct(p.se),
+                       esc(t_("(erreur type de l'estimation Monte Carlo)", "(Monte Carlo standard error)")));
+    }
     // 2. funding need
     s += "<li><span class=\"q\">" + esc(t_("Besoin de financement (apport ou avance de trésorerie pour ne jamais être à découvert)",
                                           "Funding need (cash to add so that the account is never overdrawn)")) + "</span>";
@@ -440,13 +453,21 @@ class Report {
                      esc(t_("P90 (couvre 9 cas sur 10)", "P90 (covers 9 cases in 10)")), kv("funding_need.p90", fn.quantiles[1]),
                      money(fn.quantiles[1]));
     // 3. minimum cash
-    std::string when = std::isnan(mm.quantiles[0]) ? std::string(kDash) : month_text(static_cast<int>(mm.quantiles[0]));
+    // the month of the minimum is often bimodal: its most likely periods, not a median month
+    std::string when;
+    for (std::size_t k = 0; k < modes.size(); ++k) {
+      const auto& mo = modes[k];
+      if (k) when += ", ";
+      std::string period = month_text(mo.first) + (mo.last != mo.first ? " – " + month_text(mo.last) : "");
+      when += fmt::format("{} (<span{}>{}</span>)", esc(period), kv(fmt::format("min_cash_month.modes.{}.share", k), mo.share),
+                          pct(mo.share, 0));
+    }
+    if (when.empty()) when = esc(std::string(kDash));
     s += "<li><span class=\"q\">" + esc(t_("Trésorerie minimale sur la période, et quand", "Minimum cash over the period, and when")) + "</span>";
-    s += fmt::format("<span class=\"a\">{} <span class=\"big\"{}>{}</span> ({} {} – {}) · {} <span{}>{}</span></span></li>\n",
+    s += fmt::format("<span class=\"a\">{} <span class=\"big\"{}>{}</span> ({} {} – {}) · {} {}</span></li>\n",
                      esc(t_("médiane", "median")), kv("min_cash.p50", mc.quantiles[1]), money(mc.quantiles[1]),
                      esc(t_("P10–P90 :", "P10–P90:")), money(mc.quantiles[0]), money(mc.quantiles[2]),
-                     esc(t_("mois médian du minimum :", "median month of the minimum:")), kv("min_cash_month.p50", mm.quantiles[0]),
-                     esc(when));
+                     esc(t_("le minimum tombe surtout en :", "the minimum falls mostly in:")), when);
     // 4. breakeven
     std::string be_text = std::isfinite(be50) ? month_text(static_cast<int>(be50)) + " (" +
                                                     fmt::format("{} {}", static_cast<int>(be50), t_("mois après le démarrage", "months after the start")) + ")"

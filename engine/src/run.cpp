@@ -17,7 +17,9 @@
 #include "amorce/copula.hpp"
 #include "amorce/evaluate.hpp"
 #include "amorce/ledger.hpp"
+#include "amorce/month_modes.hpp"
 #include "amorce/random_streams.hpp"
+#include "amorce/warnings.hpp"
 
 namespace amorce {
 
@@ -92,9 +94,10 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
   r.options = opt;
   r.block_size = B;
   r.years = fiscal_years(plan);
+  if (opt.summary) r.warnings = scenario_warnings(plan);
   const int Y = static_cast<int>(r.years.size());
   const std::size_t C = plan.checks.size();
-  const auto sources = series_sources(plan);
+  const auto sources = opt.summary ? series_sources(plan) : std::vector<SeriesSource>{};
   r.indicators.assign(static_cast<std::size_t>(kIndicatorCount) * N, 0.0);
   r.figure_moments.assign(static_cast<std::size_t>(kFigureCount) * Y, Moments{});
   r.figure_sketches.assign(static_cast<std::size_t>(kFigureCount) * Y, QuantileSketch(opt.sketch_k));
@@ -152,6 +155,7 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
         r.figure_moments[f].merge(o.fig_moments[f]);
         r.figure_sketches[f].add(o.fig_values.data() + f * o.n, o.n);
       }
+      if (!opt.summary) return;
       for (std::size_t c = 0; c < C; ++c) r.check_breaches[c] += o.check_breaches[c];
       for (std::size_t k = 0; k < C * Y; ++k) {
         r.check_year_breaches[k] += o.check_year_breaches[k];
@@ -195,6 +199,41 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
     for (std::size_t p = 0; p < n_parts; ++p) drain(p);
   };
 
+  // the statistics of the summary for one block (skipped by metrics-only runs)
+  auto block_statistics = [&](BlockOut& o, const BlockState& st, const Ledger& L, const PathResults& pr) {
+    const std::size_t n = o.n;
+    o.fig_moments.assign(static_cast<std::size_t>(kFigureCount) * Y, Moments{});
+    o.fig_values.assign(pr.figures.begin(), pr.figures.begin() + static_cast<std::ptrdiff_t>(o.fig_moments.size() * n));
+    for (std::size_t f = 0; f < o.fig_moments.size(); ++f) o.fig_moments[f].add(o.fig_values.data() + f * n, n);
+    o.check_breaches.assign(C, 0);
+    o.check_year_breaches.assign(C * Y, 0);
+    o.check_year_applicable.assign(C * Y, 0);
+    for (std::size_t c = 0; c < C; ++c) {
+      for (std::size_t i = 0; i < n; ++i) o.check_breaches[c] += pr.check_any[c * n + i] != 0;
+      for (int y = 0; y < Y; ++y)
+        for (std::size_t i = 0; i < n; ++i) {
+          double v = pr.check_year[(c * Y + y) * n + i];
+          if (!std::isnan(v)) {
+            ++o.check_year_applicable[c * Y + y];
+            o.check_year_breaches[c * Y + y] += v != 0;
+          }
+        }
+    }
+    const std::size_t HN = static_cast<std::size_t>(H) * n;
+    o.series_moments.assign(sources.size() * static_cast<std::size_t>(H), Moments{});
+    o.series_values.resize(sources.size() * HN);
+    for (std::size_t s = 0; s < sources.size(); ++s) {
+      const double* src = sources[s].line != Line::count ? L.line(sources[s].line) : st.hist(sources[s].hist, 0);
+      std::copy_n(src, HN, o.series_values.data() + s * HN);
+      for (int m = 0; m < H; ++m)
+        o.series_moments[s * static_cast<std::size_t>(H) + static_cast<std::size_t>(m)].add(src + static_cast<std::size_t>(m) * n, n);
+    }
+    o.negative_cash.assign(H, 0);
+    const double* cash = L.line(Line::cash);
+    for (int m = 0; m < H; ++m)
+      for (std::size_t i = 0; i < n; ++i) o.negative_cash[m] += cash[static_cast<std::size_t>(m) * n + i] < 0;
+  };
+
   auto worker = [&]() {
     BlockState st;
     Ledger L;
@@ -229,38 +268,12 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
         o.n = n;
         for (int k = 0; k < kIndicatorCount; ++k)
           std::copy_n(pr.indicators.data() + static_cast<std::size_t>(k) * n, n, r.indicators.data() + static_cast<std::size_t>(k) * N + first);
-        o.fig_moments.assign(static_cast<std::size_t>(kFigureCount) * Y, Moments{});
-        o.fig_values.assign(pr.figures.begin(), pr.figures.begin() + static_cast<std::ptrdiff_t>(o.fig_moments.size() * n));
-        for (std::size_t f = 0; f < o.fig_moments.size(); ++f) o.fig_moments[f].add(o.fig_values.data() + f * n, n);
-        o.check_breaches.assign(C, 0);
-        o.check_year_breaches.assign(C * Y, 0);
-        o.check_year_applicable.assign(C * Y, 0);
-        for (std::size_t c = 0; c < C; ++c) {
-          for (std::size_t i = 0; i < n; ++i) o.check_breaches[c] += pr.check_any[c * n + i] != 0;
-          for (int y = 0; y < Y; ++y)
-            for (std::size_t i = 0; i < n; ++i) {
-              double v = pr.check_year[(c * Y + y) * n + i];
-              if (!std::isnan(v)) {
-                ++o.check_year_applicable[c * Y + y];
-                o.check_year_breaches[c * Y + y] += v != 0;
-              }
-            }
-        }
-        const std::size_t HN = static_cast<std::size_t>(H) * n;
-        o.series_moments.assign(sources.size() * static_cast<std::size_t>(H), Moments{});
-        o.series_values.resize(sources.size() * HN);
-        for (std::size_t s = 0; s < sources.size(); ++s) {
-          const double* src = sources[s].line != Line::count ? L.line(sources[s].line) : st.hist(sources[s].hist, 0);
-          std::copy_n(src, HN, o.series_values.data() + s * HN);
-          for (int m = 0; m < H; ++m) o.series_moments[s * static_cast<std::size_t>(H) + static_cast<std::size_t>(m)].add(src + static_cast<std::size_t>(m) * n, n);
-        }
-        o.negative_cash.assign(H, 0);
-        const double* cash = L.line(Line::cash);
-        for (int m = 0; m < H; ++m)
-          for (std::size_t i = 0; i < n; ++i) o.negative_cash[m] += cash[static_cast<std::size_t>(m) * n + i] < 0;
-        if (opt.keep_paths)
+        if (opt.summary) block_statistics(o, st, L, pr);
+        if (opt.keep_paths) {
+          const double* cash = L.line(Line::cash);
           for (int m = 0; m < H; ++m)
             for (std::size_t i = 0; i < n; ++i) r.kept_cash[(first + i) * H + m] = cash[static_cast<std::size_t>(m) * n + i];
+        }
         outs[b] = std::move(o);
         ready[b].store(true);
       } catch (...) {
@@ -312,7 +325,31 @@ std::string pct_key(double p) {
 
 json prob_json(std::uint64_t hits, std::uint64_t n) {
   Probability pr = estimate_probability(hits, n);
-  return json{{"p", num(pr.p)}, {"se", num(pr.se)}, {"n", n}};
+  json j{{"p", num(pr.p)}, {"se", num(pr.se)}, {"n", n}};
+  // se is 0 at p = 0 or 1, which says nothing: give the exact one-sided 95 % bound instead
+  if (n > 0 && hits == 0) j["upper95"] = num(zero_hits_bound95(n));
+  if (n > 0 && hits == n) j["lower95"] = num(1.0 - zero_hits_bound95(n));
+  return j;
+}
+
+/// The two or three most likely periods of the month of minimum cash.
+json modes_json(const Plan& plan, const std::vector<MonthPeriod>& modes) {
+  json a = json::array();
+  for (const auto& m : modes)
+    a.push_back({{"from", month_label(plan, m.first)}, {"to", month_label(plan, m.last)},
+                 {"first", m.first}, {"last", m.last}, {"share", num(m.share)}});
+  return a;
+}
+
+std::string modes_text(const Plan& plan, const std::vector<MonthPeriod>& modes) {
+  std::string t;
+  for (const auto& m : modes) {
+    if (!t.empty()) t += ", ";
+    t += month_label(plan, m.first);
+    if (m.last != m.first) t += "–" + month_label(plan, m.last);
+    t += fmt::format(" ({:.0f} %)", 100 * m.share);
+  }
+  return t.empty() ? "-" : t;
 }
 
 json scalar_json(const double* x, std::size_t n, const std::vector<double>& pcts, bool with_hist, bool censored) {
@@ -353,6 +390,7 @@ json run_summary_json(const Plan& plan, const RunResult& r) {
     auto id = static_cast<Indicator>(k);
     ind[indicator_name(id)] = scalar_json(r.indicator(id), N, pcts, true, indicator_censored(id));
   }
+  ind["min_cash_month"]["modes"] = modes_json(plan, month_modes(r.indicator(Indicator::min_cash_month), N, plan.horizon));
   out["indicators"] = ind;
   auto count_if = [&](Indicator k, auto pred) {
     std::uint64_t c = 0;
@@ -410,6 +448,7 @@ json run_summary_json(const Plan& plan, const RunResult& r) {
   monthly["prob_negative_cash"] = neg;
   monthly["quantile_rank_error_bound"] = rank_err;
   out["monthly"] = monthly;
+  out["warnings"] = r.warnings;
   return out;
 }
 
@@ -423,15 +462,22 @@ void print_run_summary(std::ostream& os, const Plan& plan, const RunResult& r) {
   std::uint64_t hits = 0;
   for (std::size_t i = 0; i < N; ++i) hits += r.indicator(Indicator::shortfall)[i] != 0;
   Probability p = estimate_probability(hits, N);
-  os << fmt::format("Risque de trésorerie négative   P(cash shortfall)  {:5.1f} % ± {:.1f} %\n", 100 * p.p, 100 * p.se);
+  if (hits == 0)
+    os << fmt::format("Risque de trésorerie négative   P(cash shortfall)    0 % : no path short of cash (P < {:.2g} % at 95 %)\n",
+                      100 * zero_hits_bound95(N));
+  else if (hits == N)
+    os << fmt::format("Risque de trésorerie négative   P(cash shortfall)  100 % : every path is short of cash; "
+                      "the question is how much: see the funding need\n");
+  else
+    os << fmt::format("Risque de trésorerie négative   P(cash shortfall)  {:5.1f} % ± {:.1f} %\n", 100 * p.p, 100 * p.se);
   ScalarSummary fn = summarize(r.indicator(Indicator::funding_need), N, {50, 90});
   os << fmt::format("Besoin de financement           funding need       P50 {} €   P90 {} €\n", format_euros(fn.quantiles[0]),
                     format_euros(fn.quantiles[1]));
   ScalarSummary mc = s(Indicator::min_cash);
-  ScalarSummary mm = s(Indicator::min_cash_month);
-  os << fmt::format("Trésorerie minimale             min cash           P10 {} €   P50 {} €   P90 {} €   (median month {})\n",
-                    format_euros(mc.quantiles[0]), format_euros(mc.quantiles[1]), format_euros(mc.quantiles[2]),
-                    std::isnan(mm.quantiles[1]) ? std::string("-") : month_label(plan, static_cast<int>(mm.quantiles[1])));
+  os << fmt::format("Trésorerie minimale             min cash           P10 {} €   P50 {} €   P90 {} €\n",
+                    format_euros(mc.quantiles[0]), format_euros(mc.quantiles[1]), format_euros(mc.quantiles[2]));
+  os << fmt::format("  atteinte en                   min cash month     {}\n",
+                    modes_text(plan, month_modes(r.indicator(Indicator::min_cash_month), N, plan.horizon)));
   ScalarSummary be = s(Indicator::breakeven_month);
   auto month_or_never = [&](double v) { return std::isnan(v) ? std::string("never") : fmt::format("{:.0f}", v); };
   // quantiles of a censored indicator with "never" as +infinity

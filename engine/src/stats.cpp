@@ -586,6 +586,10 @@ ScalarSummary summarize(const double* x, std::size_t n, const std::vector<double
   return s;
 }
 
+double zero_hits_bound95(std::uint64_t n) {
+  return n == 0 ? 1.0 : 1.0 - std::pow(0.05, 1.0 / static_cast<double>(n));
+}
+
 Probability estimate_probability(std::uint64_t hits, std::uint64_t n) {
   if (hits > n) {
     throw std::invalid_argument("estimate_probability: hits (" + std::to_string(hits) +

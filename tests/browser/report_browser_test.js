@@ -56,11 +56,15 @@ function expectedValue(summary, key) {
     'funding_need.p50': q('funding_need', 'p50'),
     'funding_need.p90': q('funding_need', 'p90'),
     'min_cash.p50': q('min_cash', 'p50'),
-    'min_cash_month.p50': q('min_cash_month', 'p50'),
     'breakeven.never': summary.indicators.breakeven_month.missing / N,
   };
   if (key in fixed) return fixed[key];
-  let m = /^(subsidy_share|self_financing)\.(.+)$/.exec(key);
+  let m = /^min_cash_month\.modes\.(\d+)\.share$/.exec(key);
+  if (m) {
+    const mode = summary.indicators.min_cash_month.modes[Number(m[1])];
+    return mode ? mode.share : undefined;
+  }
+  m = /^(subsidy_share|self_financing)\.(.+)$/.exec(key);
   if (m) {
     const y = summary.years.find((yr) => yr.label === m[2]);
     return y ? y.figures[m[1]].quantiles.p50 : undefined;

@@ -23,6 +23,10 @@ struct RunOptions {
   int threads = 0;  ///< 0 = all cores
   Sampling sampling = Sampling::lhs;
   bool keep_paths = false;  ///< keep every path's monthly cash
+  /// false: a metrics-only run (drivers, `run --metrics`): only the per-path indicators and
+  /// the block hook; no monthly bands, fiscal-year statistics, checks, negative-cash counts
+  /// or warnings, which are ~40 % of a full run and which no metric reads.
+  bool summary = true;
   bool progress = false;    ///< progress bar on stderr
   std::size_t sketch_k = 2048;
 
@@ -60,6 +64,7 @@ struct RunResult {
   std::vector<SeriesBands> series;
   std::vector<std::uint64_t> negative_cash;  ///< [month]: paths with cash < 0
   std::vector<double> kept_cash;             ///< [path][month] when keep_paths
+  std::vector<std::string> warnings;         ///< valid but suspicious scenario (warnings.hpp)
 
   long long paths() const { return options.paths; }
   const double* indicator(Indicator k) const {

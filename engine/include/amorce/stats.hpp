@@ -135,6 +135,10 @@ struct Probability {
 /// NaN p and se when n == 0; std::invalid_argument when hits > n.
 Probability estimate_probability(std::uint64_t hits, std::uint64_t n);
 
+/// Exact one-sided 95 % upper bound on p when none of n paths was a hit (Clopper-Pearson:
+/// 1 - 0.05^(1/n), about 3/n): what "0 %" means when its standard error is 0.
+double zero_hits_bound95(std::uint64_t n);
+
 /// Per-month bands of a monthly series: a QuantileSketch + Moments per month, fed block by
 /// block. Bands are per-month marginals, not trajectories.
 class SeriesBands {
