@@ -67,6 +67,61 @@ TEST(Solve, ReserveIsAQuantileOfTheUnshiftedMinimumCash) {
   EXPECT_NEAR(res2.value, res.value, 1.0);
 }
 
+TEST(Solve, StopsAtMonteCarloPrecisionWithAnUncertainty) {
+  // Without --tol the bisection stops once the metric at both ends of the bracket differs by
+  // no more than its standard error. The answer still meets the target, lies within the
+  // bracket of the exact answer for this seed (min_cash quantile, as above), and carries an
+  // uncertainty u = se / slope; another seed's answer agrees within 4 sigma of the two u's.
+  Scenario sc = load_scenario_text(kReserve, "reserve.yaml");
+  const long long N = 4000;
+  auto exact = [&](std::uint64_t seed) {
+    RunOptions ro;
+    ro.paths = N;
+    ro.seed = seed;
+    RunResult r = run_monte_carlo(compile(sc), ro);
+    std::vector<double> s(r.indicator(Indicator::min_cash), r.indicator(Indicator::min_cash) + N);
+    std::sort(s.begin(), s.end());
+    return -s[static_cast<std::size_t>(0.1 * N)];
+  };
+  SolveOptions o;
+  o.input = "reserve";
+  o.target = "prob(shortfall) <= 0.1";
+  o.paths = N;
+  o.seed = 11;
+  SolveResult res = solve_input(sc, o);
+  ASSERT_TRUE(res.found) << res.message;
+  EXPECT_TRUE(res.stopped_at_precision) << res.message;
+  ASSERT_TRUE(std::isfinite(res.uncertainty));
+  EXPECT_GT(res.uncertainty, 0);
+  const double expected = exact(11);
+  EXPECT_GE(res.value, expected - 1e-6);               // meets the target
+  EXPECT_LE(res.value - expected, res.hi - res.lo);    // the exact answer is inside the bracket
+  EXPECT_LE(res.hi - res.lo, 2 * res.uncertainty);     // ...which is inside the uncertainty
+  EXPECT_LE(res.achieved.value, 0.1);
+  // far fewer evaluations than bisecting to 1 €
+  o.tolerance = 1;
+  SolveResult fine = solve_input(sc, o);
+  EXPECT_LT(res.steps.size() + 3, fine.steps.size());
+  // another seed: the answers agree within 4 sigma
+  o.tolerance = 0;
+  o.seed = 12;
+  SolveResult other = solve_input(sc, o);
+  ASSERT_TRUE(other.found);
+  EXPECT_LE(std::fabs(other.value - res.value), 4 * std::hypot(res.uncertainty, other.uncertainty));
+}
+
+TEST(Solve, AnswerUncertaintyFromTheLocalSlope) {
+  // metric 0.30 at x = 0, 0.20 at x = 100, 0.10 at x = 200 (slope 0.001 per unit), se 0.01:
+  // u = 0.01 / 0.001 = 10. A pair closer than 2 se in metric is skipped (x = 190, 0.105).
+  std::vector<SolveStep> steps(4);
+  steps[0].x = 0, steps[0].metric.value = 0.30;
+  steps[1].x = 100, steps[1].metric.value = 0.20;
+  steps[2].x = 200, steps[2].metric.value = 0.10;
+  steps[3].x = 190, steps[3].metric.value = 0.105;
+  EXPECT_NEAR(answer_uncertainty(steps, 200, 0.01), 10.0, 1e-9);
+  EXPECT_TRUE(std::isnan(answer_uncertainty(steps, 200, 0.0)));  // deterministic metric
+}
+
 TEST(Solve, DeterministicEquityForNonNegativeCash) {
   // no uncertainty: min_cash = reserve - 12 000 (rent only): the answer is 12 000
   std::string y = kReserve;

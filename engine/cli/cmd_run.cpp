@@ -4,6 +4,7 @@
 
 #include "amorce/compile.hpp"
 #include "amorce/load.hpp"
+#include "amorce/metrics_run.hpp"
 #include "amorce/run.hpp"
 #include "commands.hpp"
 
@@ -33,7 +34,7 @@ RunOptions run_options(const Plan& plan, const RunFlags& f) {
 
 Command add_run_command(CLI::App& app) {
   struct Opts {
-    std::string file, format = "table", out_dir, report;
+    std::string file, format = "table", out_dir, report, metrics;
     bool keep_paths = false;
     RunFlags flags;
   };
@@ -44,15 +45,27 @@ Command add_run_command(CLI::App& app) {
   sub->add_option("--out", o->out_dir, "write summary.json, monthly.csv, annual.csv, indicators.csv to this directory");
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));
   sub->add_option("--report", o->report, "also write the funder's HTML report (French) to this file");
+  sub->add_option("--metrics", o->metrics,
+                  "only these metrics, with their standard errors, e.g. \"shortfall,min_cash,p90(funding_need),cash@end\" "
+                  "(skips the summary's statistics: the fast form for scripts and CI)");
   sub->add_flag("--keep-paths", o->keep_paths, "keep every path's monthly cash (memory grows with paths x months); --out then writes paths.csv");
   return {sub, [o]() {
             if (!o->report.empty() && !check_report_assets()) return 1;
             Scenario sc = load_scenario(o->file, o->flags.variant);
             Plan plan = compile(sc);
             RunOptions ro = run_options(plan, o->flags);
+            if (!o->metrics.empty()) {
+              if (!o->out_dir.empty() || !o->report.empty() || o->keep_paths)
+                throw std::invalid_argument("--metrics gives only the metrics: it cannot be combined with --out, --report or --keep-paths");
+              MetricsRun mr = run_metrics(plan, split_metric_list(o->metrics), ro);
+              if (o->format == "json") std::cout << metrics_json(plan, mr).dump(2) << "\n";
+              else print_metrics(std::cout, plan, mr);
+              return 0;
+            }
             ro.keep_paths = o->keep_paths;
             ro.progress = isatty(fileno(stderr)) != 0;
             RunResult result = run_monte_carlo(plan, ro);
+            for (const auto& w : result.warnings) std::cerr << o->file << ": warning: " << w << "\n";
             if (!o->out_dir.empty()) write_run_outputs(o->out_dir, plan, result);
             if (!o->report.empty()) write_report_file(o->report, o->file, sc, plan, result, "fr", "");
             if (o->format == "json") std::cout << run_summary_json(plan, result).dump(2) << "\n";

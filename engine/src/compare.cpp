@@ -163,6 +163,7 @@ Comparison compare_plans(const std::vector<Candidate>& cands, const CompareOptio
     ro.seed = o.seed;
     ro.threads = o.threads;
     ro.sampling = o.sampling;
+    ro.summary = false;  // only the per-path indicators are compared
     try {
       RunResult r = run_monte_carlo(cand.plan, ro);
       cols.push_back(columns_of(r));

@@ -396,6 +396,7 @@ std::vector<double> run_metric(const Plan& plan, const Metric& m, RunOptions o, 
   std::vector<double> values(static_cast<std::size_t>(o.paths), kNaN);
   auto prev = o.block_hook;
   auto hook = metric_hook(m, &values);
+  o.summary = result != nullptr;  // the metric alone needs none of the summary's statistics
   o.block_hook = [prev, hook](const BlockState& st, const Ledger& L, const PathResults& r, std::uint64_t first) {
     if (prev) prev(st, L, r, first);
     hook(st, L, r, first);

@@ -68,6 +68,30 @@ Scenario with_input(const Scenario& s, const std::string& name, double x) {
                                           fixed.empty() ? " none" : fixed));
 }
 
+double answer_uncertainty(const std::vector<SolveStep>& steps, double x, double se) {
+  if (!(se > 0)) return kNaN;
+  // the local slope of the metric: the narrowest pair of evaluations around x whose metric
+  // values differ by at least two standard errors (a narrower pair only measures noise)
+  double best_width = INFINITY, slope = kNaN;
+  for (const auto& a : steps)
+    for (const auto& b : steps) {
+      if (!(a.x <= x && x <= b.x && a.x < b.x)) continue;
+      const double dm = std::fabs(b.metric.value - a.metric.value);
+      if (!(dm >= 2 * se) || b.x - a.x >= best_width) continue;
+      best_width = b.x - a.x;
+      slope = dm / (b.x - a.x);
+    }
+  if (std::isnan(slope)) {  // no pair resolves the slope: use the widest one
+    double lo = INFINITY, hi = -INFINITY, mlo = kNaN, mhi = kNaN;
+    for (const auto& st : steps) {
+      if (st.x < lo) lo = st.x, mlo = st.metric.value;
+      if (st.x > hi) hi = st.x, mhi = st.metric.value;
+    }
+    if (hi > lo && mhi != mlo) slope = std::fabs(mhi - mlo) / (hi - lo);
+  }
+  return std::isfinite(slope) && slope > 0 ? se / slope : kNaN;
+}
+
 SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
   SolveResult res;
   res.input = o.input;
@@ -115,19 +139,31 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
 
   // Bisection between a bound that fails and one that meets the target (the metric is
   // monotone in the input): the answer is the met bound, hi when minimising, lo when maximising.
-  auto bisect = [&](SolveStep best, bool smallest) {
+  // Without --tol it stops once the metric at the two ends of the bracket differs by no more
+  // than its standard error: the bracket is then inside the answer's Monte Carlo uncertainty.
+  auto bisect = [&](SolveStep best, SolveStep other, bool smallest) {
     const double tol = o.tolerance > 0 ? o.tolerance : (hi - lo) / 1e4;
-    while (hi - lo > tol && evals < o.max_evaluations) {
+    auto inside_noise = [&]() {
+      const double sigma = std::max(best.metric.se, other.metric.se);
+      return o.tolerance <= 0 && sigma > 0 && std::fabs(best.metric.value - other.metric.value) <= sigma;
+    };
+    while (hi - lo > tol && evals < o.max_evaluations && !inside_noise()) {
       double mid = 0.5 * (lo + hi);
       SolveStep sm = eval(mid);
-      if (sm.met) best = sm;
+      (sm.met ? best : other) = sm;
       (sm.met == smallest ? hi : lo) = mid;
     }
     res.lo = lo;
     res.hi = hi;
     res.tolerance = tol;
-    finish_found(smallest ? hi : lo, best,
-                 fmt::format("{} value meeting the target, to within {:.3g}", smallest ? "smallest" : "largest", tol));
+    res.stopped_at_precision = inside_noise();
+    const double x = smallest ? hi : lo;
+    res.uncertainty = answer_uncertainty(res.steps, x, best.metric.se);
+    finish_found(x, best,
+                 res.stopped_at_precision
+                     ? fmt::format("{} value meeting the target, to Monte Carlo precision (bracket {:.3g} wide)",
+                                   smallest ? "smallest" : "largest", hi - lo)
+                     : fmt::format("{} value meeting the target, to within {:.3g}", smallest ? "smallest" : "largest", tol));
     return res;
   };
 
@@ -139,8 +175,10 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
       return res;
     }
     SolveStep sh = eval(hi);
+    SolveStep sl_last = sl;
     for (double w = hi - lo; !sh.met && !o.max && evals < o.max_evaluations && w < 1e15; ) {
       lo = hi;  // hi failed: the answer is above it (monotone metric)
+      sl_last = sh;
       w *= 2;
       hi = lo + w;
       sh = eval(hi);
@@ -152,7 +190,7 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
                                 o.min ? *o.min : lo, hi, hi, sh.metric.value, sh.metric.se);
       return res;
     }
-    return bisect(sh, /*smallest=*/true);
+    return bisect(sh, sl_last, /*smallest=*/true);
   }
   // maximise: the largest value meeting the target
   SolveStep sh = eval(hi);
@@ -176,7 +214,7 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
                               hi, lo, sl.metric.value, sl.metric.se);
     return res;
   }
-  return bisect(sl, /*smallest=*/false);
+  return bisect(sl, sh, /*smallest=*/false);
 }
 
 namespace {
@@ -198,6 +236,8 @@ nlohmann::json solve_json(const SolveResult& r) {
           {"current", {{"value", jnum(r.current)}, {"metric", jnum(r.at_current.value)}, {"se", jnum(r.at_current.se)}}},
           {"bracket", {jnum(r.lo), jnum(r.hi)}},
           {"tolerance", jnum(r.tolerance)},
+          {"uncertainty", jnum(r.uncertainty)},
+          {"stopped_at_precision", r.stopped_at_precision},
           {"message", r.message},
           {"paths", r.paths},
           {"seed", r.seed},
@@ -210,15 +250,17 @@ void print_solve(std::ostream& os, const SolveResult& r) {
   if (!std::isnan(r.current))
     os << fmt::format("now:     {} = {}   ->  metric {:.6g} ± {:.2g}\n", r.input, fx(r.current), r.at_current.value, r.at_current.se);
   if (r.found) {
-    os << fmt::format("answer:  {} = {}   ->  metric {:.6g} ± {:.2g}\n", r.input, fx(r.value), r.achieved.value, r.achieved.se);
+    const std::string pm = std::isnan(r.uncertainty) ? "" : " ± " + fx(r.uncertainty);
+    os << fmt::format("answer:  {} = {}{}   ->  metric {:.6g} ± {:.2g}\n", r.input, fx(r.value), pm, r.achieved.value,
+                      r.achieved.se);
     os << "         " << r.message << "\n";
     if (!std::isnan(r.current)) os << fmt::format("change:  {}{}\n", r.value - r.current >= 0 ? "+" : "", fx(r.value - r.current));
   } else {
     os << "NOT FOUND: " << r.message << "\n";
   }
-  os << fmt::format("\n{} evaluations. The metric's ± is its Monte Carlo standard error: with another seed the answer "
-                    "would move by about what that error corresponds to.\n",
-                    r.steps.size());
+  os << fmt::format("\n{} evaluations. The metric's ± is its Monte Carlo standard error; the answer's ± is that error "
+                    "divided by the metric's slope in {}: with another seed the answer would move by about that much.\n",
+                    r.steps.size(), r.input);
 }
 
 }  // namespace amorce

@@ -2,10 +2,12 @@
 /// Goal seeking: the smallest (or, maximising, the largest) value of a fixed input that meets
 /// a target such as "prob(shortfall) <= 0.1". Every evaluation is a full Monte Carlo run with
 /// the same seed and paths (common random numbers), so the metric is a deterministic, in
-/// practice monotone, function of the input; the bracket is then bisected to a tolerance
-/// (robust on the step functions that probabilities are under common random numbers).
+/// practice monotone, function of the input; the bracket is then bisected (robust on the
+/// step functions that probabilities are under common random numbers) until it is inside the
+/// answer's Monte Carlo uncertainty: bisecting further would only chase the noise of one seed.
 #include <cstdint>
 #include <iosfwd>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +24,7 @@ struct SolveOptions {
   std::string target;  ///< "prob(shortfall) <= 0.1"
   std::optional<double> min, max;  ///< search range; defaults from the input's value, expanded if needed
   bool maximise = false;
-  double tolerance = 0;  ///< 0: (max - min) / 10 000
+  double tolerance = 0;  ///< 0: stop at Monte Carlo precision (at most (max - min) / 10 000)
   int max_evaluations = 60;
   long long paths = 10000;
   std::uint64_t seed = 42;
@@ -44,6 +46,10 @@ struct SolveResult {
   double current = 0; ///< the input's value in the scenario
   Estimate at_current;
   double lo = 0, hi = 0, tolerance = 0;  ///< final search range
+  /// Monte Carlo uncertainty of the answer: the metric's standard error divided by the local
+  /// slope of the metric in the input (NaN when the metric does not vary, e.g. deterministic).
+  double uncertainty = std::numeric_limits<double>::quiet_NaN();
+  bool stopped_at_precision = false;  ///< bisection stopped because the bracket was inside it
   bool maximise = false;
   std::string message;
   std::vector<SolveStep> steps;  ///< every evaluation, in order
@@ -55,6 +61,11 @@ struct SolveResult {
 Scenario with_input(const Scenario& s, const std::string& input, double x);
 
 SolveResult solve_input(const Scenario& s, const SolveOptions& options);
+
+/// Monte Carlo uncertainty of an answer x: se / |slope|, the slope taken from the narrowest
+/// pair of evaluations around x whose metrics differ by at least 2 se (else the widest pair);
+/// NaN when se is 0 or the metric does not vary.
+double answer_uncertainty(const std::vector<SolveStep>& steps, double x, double se);
 nlohmann::json solve_json(const SolveResult& r);
 void print_solve(std::ostream& os, const SolveResult& r);
 
