@@ -250,7 +250,13 @@ void print_solve(std::ostream& os, const SolveResult& r) {
   if (!std::isnan(r.current))
     os << fmt::format("now:     {} = {}   ->  metric {:.6g} ± {:.2g}\n", r.input, fx(r.current), r.at_current.value, r.at_current.se);
   if (r.found) {
-    const std::string pm = std::isnan(r.uncertainty) ? "" : " ± " + fx(r.uncertainty);
+    // the uncertainty to two significant digits: 716.86 reads as ± 720
+    auto two_digits = [](double u) {
+      const double scale = std::pow(10.0, std::floor(std::log10(u)) - 1);
+      const double v = std::round(u / scale) * scale;
+      return v >= 1 ? format_euros(v) : fmt::format("{:.2g}", v);
+    };
+    const std::string pm = std::isfinite(r.uncertainty) && r.uncertainty > 0 ? " ± " + two_digits(r.uncertainty) : "";
     os << fmt::format("answer:  {} = {}{}   ->  metric {:.6g} ± {:.2g}\n", r.input, fx(r.value), pm, r.achieved.value,
                       r.achieved.se);
     os << "         " << r.message << "\n";
