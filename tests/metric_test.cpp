@@ -84,7 +84,7 @@ TEST(Metric, StatisticsAndTheirErrors) {
     EXPECT_EQ(e.n, 20000u);
     EXPECT_NEAR(e.value, c.expected, std::max(1e-9, 4 * e.se)) << c.text << " se " << e.se;  // 4 sigma
   }
-  Metric q = parse_metric("quantile(cash_end, 80)", p);  // percent form
+  Metric q = parse_metric("quantile(cash_end, 80%)", p);  // percent form
   EXPECT_DOUBLE_EQ(q.q, 0.8);
 }
 

@@ -15,7 +15,7 @@ Command add_check_command(CLI::App& app) {
   auto o = std::make_shared<Opts>();
   auto* sub = app.add_subcommand("check", "validate a scenario and print its base case (every input at its base value)");
   sub->add_option("FILE", o->file, "scenario YAML file")->required();
-  sub->add_option("--variant", o->variant, "apply a named variant of the scenario");
+  sub->add_option("--variant", o->variant, "apply a named variant of the scenario")->check(non_empty_validator());
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "csv", "json"}));
   return {sub, [o]() {
             Scenario sc = load_scenario(o->file, o->variant);

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "amorce/atomic_file.hpp"
 #include "amorce/base_case.hpp"
 #include "amorce/compile.hpp"
 #include "amorce/load.hpp"
@@ -123,9 +124,13 @@ Command add_report_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--lang", o->lang, "language of the report (default: fr)")->check(CLI::IsMember({"fr", "en"}));
   return {sub, [o]() {
+            check_output_file(o->out, "--out");
             if (!check_report_assets()) return 1;
             Scenario sc = load_scenario(o->file, o->flags.variant);
             Plan plan = compile(sc);
+#ifdef AMORCE_REPORT_SENSITIVITY
+            if (!o->sensitivity.empty()) parse_metric(o->metric, plan);  // a bad metric fails before the run
+#endif
             RunOptions ro = run_options(plan, o->flags);
             ro.progress = isatty(fileno(stderr)) != 0;
             RunResult result = run_monte_carlo(plan, ro);

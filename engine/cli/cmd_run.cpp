@@ -2,6 +2,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "amorce/atomic_file.hpp"
 #include "amorce/compile.hpp"
 #include "amorce/load.hpp"
 #include "amorce/metrics_run.hpp"
@@ -13,17 +14,17 @@ namespace amorce::cli {
 void add_run_flags(CLI::App* sub, RunFlags& f) {
   sub->add_option("--paths", f.paths, "number of paths (default: the scenario's simulation.paths)")
       ->check(CLI::Range(1LL, Limits::max_paths));
-  sub->add_option("--seed", f.seed, "random seed (default: the scenario's simulation.seed)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--seed", f.seed, "random seed (default: the scenario's simulation.seed)")->check(seed_validator());
   sub->add_option("--threads", f.threads, "worker threads (default: all cores)")->check(CLI::Range(0, 256));
   sub->add_option("--sampling", f.sampling, "sampling method")->check(CLI::IsMember({"mc", "lhs", "sobol"}));
-  sub->add_option("--variant", f.variant, "apply a named variant of the scenario");
+  sub->add_option("--variant", f.variant, "apply a named variant of the scenario")->check(non_empty_validator());
 }
 
 /// RunOptions from the scenario's defaults overridden by the command line.
 RunOptions run_options(const Plan& plan, const RunFlags& f) {
   RunOptions ro;
   ro.paths = f.paths > 0 ? f.paths : plan.simulation.paths;
-  ro.seed = f.seed >= 0 ? static_cast<std::uint64_t>(f.seed) : plan.simulation.seed;
+  ro.seed = f.seed.empty() ? plan.simulation.seed : parse_seed(f.seed).value();
   ro.threads = f.threads;
   ro.sampling = plan.simulation.sampling;
   if (f.sampling == "mc") ro.sampling = Sampling::mc;
@@ -42,14 +43,17 @@ Command add_run_command(CLI::App& app) {
   auto* sub = app.add_subcommand("run", "Monte Carlo run: probability of a cash shortfall, funding need, breakeven...");
   sub->add_option("FILE", o->file, "scenario YAML file")->required();
   add_run_flags(sub, o->flags);
-  sub->add_option("--out", o->out_dir, "write summary.json, monthly.csv, annual.csv, indicators.csv to this directory");
+  auto* oout = sub->add_option("--out", o->out_dir, "write summary.json, monthly.csv, annual.csv, indicators.csv to this directory");
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));
-  sub->add_option("--report", o->report, "also write the funder's HTML report (French) to this file");
+  auto* oreport = sub->add_option("--report", o->report, "also write the funder's HTML report (French) to this file");
   sub->add_option("--metrics", o->metrics,
                   "only these metrics, with their standard errors, e.g. \"shortfall,min_cash,p90(funding_need),cash@end\" "
                   "(skips the summary's statistics: the fast form for scripts and CI)");
   sub->add_flag("--keep-paths", o->keep_paths, "keep every path's monthly cash (memory grows with paths x months); --out then writes paths.csv");
-  return {sub, [o]() {
+  return {sub, [o, oout, oreport]() {
+            // outputs checked before the run, not after it
+            if (oout->count()) check_output_dir(o->out_dir, "--out");
+            if (oreport->count()) check_output_file(o->report, "--report");
             if (!o->report.empty() && !check_report_assets()) return 1;
             Scenario sc = load_scenario(o->file, o->flags.variant);
             Plan plan = compile(sc);
@@ -66,8 +70,8 @@ Command add_run_command(CLI::App& app) {
             ro.progress = isatty(fileno(stderr)) != 0;
             RunResult result = run_monte_carlo(plan, ro);
             for (const auto& w : result.warnings) std::cerr << o->file << ": warning: " << w << "\n";
-            if (!o->out_dir.empty()) write_run_outputs(o->out_dir, plan, result);
-            if (!o->report.empty()) write_report_file(o->report, o->file, sc, plan, result, "fr", "");
+            if (oout->count()) write_run_outputs(o->out_dir, plan, result);
+            if (oreport->count()) write_report_file(o->report, o->file, sc, plan, result, "fr", "");
             if (o->format == "json") std::cout << run_summary_json(plan, result).dump(2) << "\n";
             else print_run_summary(std::cout, plan, result);
             return 0;

@@ -19,15 +19,21 @@ Command add_solve_command(CLI::App& app) {
                                  "Goal seeking: the smallest (or largest) value of a fixed input meeting a target, e.g. the "
                                  "equity that brings P(shortfall) under 10 %");
   sub->add_option("FILE", o->file, "scenario YAML file")->required();
-  sub->add_option("--vary", o->input, "a fixed input of the scenario (or opening_cash)")->required();
-  sub->add_option("--target", o->target, "e.g. \"prob(shortfall) <= 0.1\", \"quantile(min_cash, 0.1) >= 0\"")->required();
-  auto* omin = sub->add_option("--min", o->min, "lower end of the search range (default 0)");
-  auto* omax = sub->add_option("--max", o->max, "upper end of the search range (default: expanded until the target is met)");
-  sub->add_option("--tol", o->tol, "tolerance on the input (default: range / 10 000)");
+  sub->add_option("--vary", o->input, "a fixed input of the scenario (or opening_cash)")->required()->check(non_empty_validator());
+  sub->add_option("--target", o->target, "e.g. \"prob(shortfall) <= 0.1\", \"quantile(min_cash, 0.1) >= 0\"")
+      ->required()
+      ->check(non_empty_validator());
+  auto* omin = sub->add_option("--min", o->min, "lower end of the search range (default 0)")->check(finite_validator());
+  auto* omax = sub->add_option("--max", o->max, "upper end of the search range (default: expanded until the target is met)")
+                   ->check(finite_validator());
+  sub->add_option("--tol", o->tol, "tolerance on the input (default: range / 10 000)")->check(positive_validator());
   sub->add_flag("--maximise,--maximize", o->maximise, "the largest value meeting the target (e.g. a price, a cost)");
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));
   add_run_flags(sub, o->flags);
   return {sub, [o, omin, omax]() {
+            if (omin->count() && omax->count() && !(o->max > o->min))
+              throw std::invalid_argument("--min " + std::to_string(o->min) + " --max " + std::to_string(o->max) +
+                                          ": the search range is empty (--max must be above --min)");
             Scenario sc = load_scenario(o->file, o->flags.variant);
             Plan plan = compile(sc);
             RunOptions ro = run_options(plan, o->flags);

@@ -2,7 +2,9 @@
 // Each `amorce` subcommand registers itself here: its options, and the action run when it
 // is selected. Actions may throw ScenarioError/DomainError; main maps them to exit status 2.
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,12 +26,19 @@ Command add_report_command(CLI::App& app);
 /// Options shared by commands that run the Monte Carlo engine.
 struct RunFlags {
   long long paths = 0;   ///< 0: the scenario's simulation.paths
-  long long seed = -1;   ///< -1: the scenario's simulation.seed
+  std::string seed;      ///< "": the scenario's simulation.seed (validated: 0..2^64-1)
   int threads = 0;
   std::string sampling;  ///< "" : the scenario's
   std::string variant;
 };
 void add_run_flags(CLI::App* sub, RunFlags& f);
+
+/// Validators (validate.cpp): run by CLI11 on the raw text, so bad arguments fail at parse.
+std::optional<std::uint64_t> parse_seed(const std::string& s);
+CLI::Validator seed_validator();
+CLI::Validator finite_validator();    ///< finite, |x| < Limits::max_abs_value
+CLI::Validator positive_validator();  ///< finite and > 0
+CLI::Validator non_empty_validator();
 
 }  // namespace amorce::cli
 

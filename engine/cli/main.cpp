@@ -1,6 +1,8 @@
 // amorce: a thin command-line shell over the engine library.
 #include <iostream>
+#include <new>
 
+#include "amorce/atomic_file.hpp"
 #include "amorce/error.hpp"
 #include "commands.hpp"
 
@@ -32,8 +34,16 @@ int main(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {  // bad arguments (too many paths, unknown metric...)
     std::cerr << "error: " << e.what() << "\n";
     return 2;
-  } catch (const std::exception& e) {
+  } catch (const OutputError& e) {  // the disk, not the input nor amorce: a full disk, a lost mount
     std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: out of memory: lower --paths (or --keep-paths, --trajectories)\n"
+                 "if the command was within the documented limits, please report it (amorce " AMORCE_VERSION ")\n";
+    return 1;
+  } catch (const std::exception& e) {  // anything else is a bug of amorce
+    std::cerr << "internal error: " << e.what() << "\n"
+              << "please report it with the command and the scenario file (amorce " AMORCE_VERSION ")\n";
     return 1;
   }
   return 0;

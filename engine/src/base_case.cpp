@@ -1,4 +1,5 @@
 #include "amorce/base_case.hpp"
+#include "amorce/format.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -22,20 +23,7 @@ BaseCase run_base_case(const Plan& plan) {
   return bc;
 }
 
-std::string format_euros(double v) {
-  if (std::isnan(v)) return "-";
-  long long x = std::llround(v);
-  bool neg = x < 0;
-  std::string digits = std::to_string(neg ? -x : x);
-  std::string out;
-  int c = 0;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    if (c && c % 3 == 0) out.insert(out.begin(), ' ');
-    out.insert(out.begin(), *it);
-    ++c;
-  }
-  return neg ? "-" + out : out;
-}
+std::string format_euros(double v) { return group_thousands(v, " "); }
 
 namespace {
 

@@ -142,6 +142,14 @@ const std::vector<std::string>& key_figure_labels() {
 }
 
 Comparison compare_plans(const std::vector<Candidate>& cands, const CompareOptions& o) {
+  if (o.paths < 1 || o.paths > Limits::max_paths)
+    throw std::invalid_argument(fmt::format("paths must be between 1 and {}", Limits::max_paths));
+  if (!cands.empty()) {
+    // seven per-path columns kept per candidate for the paired differences, plus one run at a time
+    const double n = static_cast<double>(o.paths);
+    check_memory(8.0 * 7 * n * static_cast<double>(cands.size()) + run_memory_bytes(cands.front().plan, o.paths, false),
+                 fmt::format("{} runs of {} paths", cands.size(), o.paths), "--paths (or compare fewer scenarios)");
+  }
   Comparison c;
   c.paths = o.paths;
   c.seed = o.seed;

@@ -222,6 +222,11 @@ bool is_discrete(Law law) {
          law == Law::discrete || law == Law::empirical;
 }
 
+/// Largest shape parameter (beta alpha/beta, PERT lambda, gamma shape) and count (Poisson
+/// mean, binomial n) whose quantile Boost computes reliably and fast; far beyond any real use.
+constexpr double kMaxShape = 1e6;
+constexpr double kMaxCount = 1e6;
+
 std::string check_params(const LawParams& l) {
   const std::string name = law_name(l.law);
   const int np = n_params(l.law);
@@ -236,11 +241,16 @@ std::string check_params(const LawParams& l) {
     case Law::pert:
       if (!(p[0] < p[2]))
         return fmt::format("{}: min {} must be less than max {}", name, num(p[0]), num(p[2]));
+      if (!std::isfinite(p[2] - p[0]))
+        return fmt::format("{}: the range [{}, {}] is too wide to compute with", name, num(p[0]), num(p[2]));
       if (p[1] < p[0] || p[1] > p[2])
         return fmt::format("{}: mode {} is not between min {} and max {}", name, num(p[1]), num(p[0]),
                            num(p[2]));
       if (l.law == Law::pert && !(l.lambda >= 0 && std::isfinite(l.lambda)))
         return fmt::format("pert: lambda {} must be a finite number >= 0", num(l.lambda));
+      if (l.law == Law::pert && l.lambda > kMaxShape)
+        return fmt::format("pert: lambda {} is at most {:g} (the beta quantile cannot be computed beyond; use a fixed value)",
+                           num(l.lambda), kMaxShape);
       return "";
     case Law::normal: {
       if (!(p[1] > 0)) return fmt::format("normal: sd {} must be > 0", num(p[1]));
@@ -263,6 +273,9 @@ std::string check_params(const LawParams& l) {
     case Law::beta: {
       if (!(p[0] > 0)) return fmt::format("beta: alpha {} must be > 0", num(p[0]));
       if (!(p[1] > 0)) return fmt::format("beta: beta {} must be > 0", num(p[1]));
+      if (p[0] > kMaxShape || p[1] > kMaxShape)
+        return fmt::format("beta: alpha {} and beta {} are at most {:g} each (the quantile cannot be computed beyond; so "
+                           "concentrated a law is a fixed value)", num(p[0]), num(p[1]), kMaxShape);
       const double lo = std::isfinite(l.lo) ? l.lo : 0.0;
       const double hi = std::isfinite(l.hi) ? l.hi : 1.0;
       if (std::isnan(l.lo) || std::isnan(l.hi) || !(lo < hi))
@@ -272,14 +285,23 @@ std::string check_params(const LawParams& l) {
     case Law::gamma:
       if (!(p[0] > 0)) return fmt::format("gamma: shape {} must be > 0", num(p[0]));
       if (!(p[1] > 0)) return fmt::format("gamma: scale {} must be > 0", num(p[1]));
+      if (p[0] > kMaxShape)
+        return fmt::format("gamma: shape {} is at most {:g} (the quantile cannot be computed beyond; use a normal)", num(p[0]),
+                           kMaxShape);
       return "";
     case Law::poisson:
       if (!(p[0] >= 0)) return fmt::format("poisson: mean {} must be >= 0", num(p[0]));
+      if (p[0] > kMaxCount)
+        return fmt::format("poisson: mean {} is at most {:g} (the quantile cannot be computed beyond; use a normal)", num(p[0]),
+                           kMaxCount);
       return "";
     case Law::binomial:
       if (!(p[0] >= 0) || p[0] != std::floor(p[0]))
         return fmt::format("binomial: n {} must be a whole number >= 0", num(p[0]));
       if (!(p[1] >= 0 && p[1] <= 1)) return fmt::format("binomial: p {} must be between 0 and 1", num(p[1]));
+      if (p[0] > kMaxCount)
+        return fmt::format("binomial: n {} is at most {:g} (the quantile cannot be computed beyond; use a normal)", num(p[0]),
+                           kMaxCount);
       return "";
     case Law::bernoulli:
       if (!(p[0] >= 0 && p[0] <= 1)) return fmt::format("bernoulli: p {} must be between 0 and 1", num(p[0]));

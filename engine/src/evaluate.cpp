@@ -336,12 +336,17 @@ AMORCE_HOT void run_program(BlockState& st, const std::vector<Instr>& prog, std:
         run_sample(st, in);
         break;
       case OpCode::check_finite: {
-        // branch-free scan (v - v is NaN exactly for NaN and +-inf), then find the culprit
+        // branch-free scan (false for NaN, +-inf and values beyond Limits::max_abs_value, so no
+        // sum of a run can overflow), then find the culprit
+        constexpr double lim = Limits::max_abs_value;
         bool ok = true;
-        for (std::size_t i = 0; i < n; ++i) ok &= (a[i] - a[i]) == 0.0;
+        for (std::size_t i = 0; i < n; ++i) ok &= (a[i] < lim) & (a[i] > -lim);
         if (!ok)
-          for (std::size_t i = 0; i < n; ++i)
+          for (std::size_t i = 0; i < n; ++i) {
             if (!std::isfinite(a[i])) domain_error(st, in, i, fmt::format("the value is {}", a[i]));
+            if (!(std::fabs(a[i]) < lim))
+              domain_error(st, in, i, fmt::format("the value {:g} is beyond what amorce accepts (|x| < 1e12)", a[i]));
+          }
         break;
       }
       case OpCode::granted: {

@@ -231,21 +231,28 @@ YNode convert(const YAML::Node& n, int depth, ConvertState& st, const SourcePos&
   return out;
 }
 
+/// Reads a scenario file. Only regular files are read (a FIFO, /dev/zero or a terminal would
+/// block or never end), and the size limit is applied while reading, so a file growing under
+/// us cannot exhaust memory either.
 std::string read_file(const std::string& path, const SourcePos& where, DiagnosticSink& sink) {
   std::error_code ec;
-  if (!fs::exists(path, ec))
-    fatal(sink, where, "cannot open '" + path + "': no such file");
-  if (fs::is_directory(path, ec)) fatal(sink, where, "cannot read '" + path + "': it is a directory");
-  auto size = fs::file_size(path, ec);
-  if (!ec && size > Limits::max_file_bytes)
-    fatal(sink, where,
-          "'" + path + "' is too large (" + std::to_string(size) + " bytes, at most " +
-              std::to_string(Limits::max_file_bytes) + ")");
+  auto st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) fatal(sink, where, "cannot open '" + path + "': no such file");
+  if (fs::is_directory(st)) fatal(sink, where, "cannot read '" + path + "': it is a directory");
+  if (!fs::is_regular_file(st))
+    fatal(sink, where, "cannot read '" + path + "': not a regular file (a device, FIFO or socket); give a scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) fatal(sink, where, "cannot open '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > Limits::max_file_bytes)
+      fatal(sink, where,
+            "'" + path + "' is too large (more than " + std::to_string(Limits::max_file_bytes) + " bytes)");
+  }
+  if (in.bad()) fatal(sink, where, "cannot read '" + path + "'");
+  return text;
 }
 
 /// revenue / costs / in_kind given as a list of `{name: ...}` maps become maps keyed by
@@ -645,6 +652,10 @@ class Builder {
                      "' (YAML infinity or NaN)");
       return std::nullopt;
     }
+    if (auto v = literal(n.text); v && !(std::fabs(*v) < Limits::max_abs_value)) {
+      err(n.pos, what + " is " + n.text + ", outside what amorce accepts (|x| < 1e12)");
+      return Expr{n.text, n.pos};  // the file is refused; kept as written so no other check trips on a stand-in 0
+    }
     if (n.text.size() > Limits::max_expression_length) {
       err(n.pos, what + ": expression of " + std::to_string(n.text.size()) +
                      " characters, at most " + std::to_string(Limits::max_expression_length));
@@ -729,6 +740,10 @@ class Builder {
     std::optional<double> v;
     if (n.kind == Kind::scalar && !is_yaml_bool(n)) v = literal(n.text);
     if (!v) err(n.pos, what + ": expected a plain number, got " + describe(n));
+    if (v && !(std::fabs(*v) < Limits::max_abs_value)) {
+      err(n.pos, what + " is " + n.text + ", outside what amorce accepts (|x| < 1e12)");
+      return std::nullopt;
+    }
     return v;
   }
 

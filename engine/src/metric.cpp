@@ -36,6 +36,7 @@ double parse_number(const std::string& s, const std::string& what) {
     used = 0;
   }
   if (used != t.size()) throw std::invalid_argument(fmt::format("{}: '{}' is not a number", what, s));
+  if (!std::isfinite(v)) throw std::invalid_argument(fmt::format("{}: '{}' is not a finite number", what, trim(s)));
   if (percent) v /= 100;
   return v;
 }
@@ -169,7 +170,7 @@ PathMetric parse_path_metric(const std::string& text0, const Plan& p) {
       if (years[k].label == ys) y = static_cast<int>(k);
     if (y < 0) {
       bool digits = !ys.empty() && std::all_of(ys.begin(), ys.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-      if (digits && std::stol(ys) < static_cast<long>(years.size())) y = static_cast<int>(std::stol(ys));
+      if (digits && ys.size() <= 9 && std::stol(ys) < static_cast<long>(years.size())) y = static_cast<int>(std::stol(ys));
     }
     if (y < 0) {
       std::string labels;
@@ -229,16 +230,22 @@ double path_value(const PathMetric& pm, const BlockState& st, const Ledger& L, c
 
 }  // namespace
 
+static bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
 int parse_month(const std::string& s0, const Plan& p) {
   std::string s = trim(s0);
   int m = -1;
   if (s == "end") {
     m = p.horizon - 1;
-  } else if (s.size() == 7 && s[4] == '-') {
+  } else if (s.size() == 7 && s[4] == '-' && all_digits(s.substr(0, 4)) && all_digits(s.substr(5, 2))) {
     int y = std::atoi(s.substr(0, 4).c_str()), mo = std::atoi(s.substr(5, 2).c_str());
+    if (mo < 1 || mo > 12)
+      throw std::invalid_argument(fmt::format("month '{}': month {} does not exist (expected 01..12)", s, s.substr(5, 2)));
     m = (y * 12 + mo - 1) - (p.start_year * 12 + p.start_month - 1);
-  } else if (!s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-    m = std::atoi(s.c_str());
+  } else if (all_digits(s)) {
+    m = s.size() <= 9 ? std::atoi(s.c_str()) : p.horizon;  // too many digits: outside the horizon
   } else {
     throw std::invalid_argument(fmt::format("month '{}': expected 0..{}, YYYY-MM or end", s, p.horizon - 1));
   }
@@ -309,7 +316,13 @@ Metric parse_metric(const std::string& text0, const Plan& p) {
       m.stat = Stat::quantile;
       m.path = parse_path_metric(args[0], p);
       m.q = parse_number(args[1], "metric '" + m.text + "'");
-      if (m.q > 1 && m.q < 100) m.q /= 100;  // quantile(x, 80) = quantile(x, 0.8)
+      // one rule: a level is a fraction in (0, 1); percents are written 80% or p80(x)
+      if (!(m.q > 0 && m.q < 1))
+        throw std::invalid_argument(fmt::format(
+            "metric '{}': the quantile level {} is not in (0, 1){}", m.text, args[1],
+            m.q > 1 && m.q < 100 ? fmt::format(" (for {0:g} % write quantile({1}, {2:g}), quantile({1}, {0:g}%) or p{0:g}({1}))",
+                                               m.q, args[0], m.q / 100)
+                                 : ""));
     } else if (fn == "median") {
       need(1);
       m.stat = Stat::quantile;

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "amorce/atomic_file.hpp"
+#include "amorce/format.hpp"
 #include "amorce/distributions.hpp"
 #include "amorce/evaluate.hpp"
 #include "amorce/month_modes.hpp"
@@ -92,18 +93,7 @@ struct Tr {
   std::string operator()(const char* f, const char* e) const { return fr ? f : e; }
 };
 
-std::string group_digits(long long x, const std::string& sep) {
-  bool neg = x < 0;
-  std::string digits = std::to_string(neg ? -x : x);
-  std::string out;
-  int c = 0;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    if (c && c % 3 == 0) out.insert(0, sep);
-    out.insert(out.begin(), *it);
-    ++c;
-  }
-  return neg ? "-" + out : out;
-}
+std::string group_digits(double x, const std::string& sep) { return group_thousands(x, sep); }
 
 std::string fmt_pct(double p, bool fr, int decimals = 1) {
   if (!std::isfinite(p)) return kDash;
@@ -130,7 +120,7 @@ std::string fmt_param(const std::string& text, bool fr) {
   char* end = nullptr;
   double v = std::strtod(t.c_str(), &end);
   if (!t.empty() && end && *end == '\0' && std::isfinite(v)) {
-    if (v == std::floor(v) && std::fabs(v) < 1e15) return group_digits(static_cast<long long>(v), fr ? kNarrowNbsp : ",");
+    if (v == std::floor(v) && std::fabs(v) < 1e15) return group_digits(v, fr ? kNarrowNbsp : ",");
     std::string s = fmt::format("{:g}", v);
     if (fr) std::replace(s.begin(), s.end(), '.', ',');
     return s;
@@ -143,7 +133,7 @@ std::string fmt_value(double v, bool fr) {
   if (!std::isfinite(v)) return kDash;
   double a = std::fabs(v);
   std::string s;
-  if (a >= 1000) return group_digits(std::llround(v), fr ? kNarrowNbsp : ",");
+  if (a >= 1000) return group_digits(v, fr ? kNarrowNbsp : ",");
   if (a == std::floor(a)) s = fmt::format("{:.0f}", v);
   else s = fmt::format("{:.3g}", v);
   if (fr) std::replace(s.begin(), s.end(), '.', ',');
@@ -260,11 +250,8 @@ const char* kMonthsEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug
 
 std::string format_money(double v, const std::string& lang) {
   if (!std::isfinite(v)) return kDash;
-  long long x = std::llround(v);
-  if (lang == "en") {
-    std::string g = group_digits(x < 0 ? -x : x, ",");
-    return (x < 0 ? "-€" : "€") + g;
-  }
+  const double x = std::round(v);
+  if (lang == "en") return (x < 0 ? "-€" : "€") + group_digits(std::fabs(x), ",");
   return group_digits(x, kNarrowNbsp) + kNbsp + "€";
 }
 
@@ -399,7 +386,7 @@ class Report {
     row(t_("Période simulée", "Period simulated"),
         esc(fmt::format("{} → {} ({} {})", month_text(0), month_text(plan_.horizon - 1), plan_.horizon, t_("mois", "months"))));
     if (!sc_.applied_variant.empty()) row(t_("Variante", "Variant"), esc(sc_.applied_variant));
-    row(t_("Chemins simulés", "Paths simulated"), esc(group_digits(run_.paths(), fr_ ? kNarrowNbsp : ",")));
+    row(t_("Chemins simulés", "Paths simulated"), esc(group_digits(static_cast<double>(run_.paths()), fr_ ? kNarrowNbsp : ",")));
     row(t_("Graine aléatoire", "Random seed"), esc(std::to_string(run_.options.seed)));
     row(t_("Échantillonnage", "Sampling"), esc(sampling));
     row(t_("Version d'amorce", "amorce version"), esc(AMORCE_VERSION));

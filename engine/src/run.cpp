@@ -73,20 +73,26 @@ std::vector<SeriesSource> series_sources(const Plan& p) {
 
 }  // namespace
 
+double run_memory_bytes(const Plan& plan, long long paths, bool keep_paths) {
+  // indicator columns, a metric column for the drivers, kept cash; plus the blocks in flight
+  return static_cast<double>(paths) * 8.0 * (kIndicatorCount + 1 + (keep_paths ? plan.horizon : 0));
+}
+
+void check_memory(double bytes, const std::string& what, const std::string& lower) {
+  if (bytes > kMaxMemoryBytes)
+    throw std::invalid_argument(fmt::format("{} would need {:.1f} GiB of memory (limit {:.0f} GiB): lower {}", what,
+                                            bytes / (1024.0 * 1024 * 1024), kMaxMemoryBytes / (1024.0 * 1024 * 1024), lower));
+}
+
 RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
   if (opt.paths < 1 || opt.paths > Limits::max_paths)
     throw std::invalid_argument(fmt::format("paths must be between 1 and {}", Limits::max_paths));
   auto t0 = std::chrono::steady_clock::now();
   const std::size_t N = static_cast<std::size_t>(opt.paths);
-  {
-    // per-path columns grow with the path count: refuse a run that cannot fit, before allocating
-    const double gib = static_cast<double>(N) * (kIndicatorCount + (opt.keep_paths ? plan.horizon : 0)) * 8.0 /
-                       (1024.0 * 1024.0 * 1024.0);
-    if (gib > 4.0)
-      throw std::invalid_argument(fmt::format(
-          "{} paths{} would need {:.1f} GiB of per-path results (limit 4 GiB): lower --paths{}", N,
-          opt.keep_paths ? " with --keep-paths" : "", gib, opt.keep_paths ? " or drop --keep-paths" : ""));
-  }
+  // per-path columns grow with the path count: refuse a run that cannot fit, before allocating
+  check_memory(run_memory_bytes(plan, opt.paths, opt.keep_paths),
+               fmt::format("{} paths{}", N, opt.keep_paths ? " with --keep-paths" : ""),
+               opt.keep_paths ? "--paths or drop --keep-paths" : "--paths");
   const std::size_t B = block_size_for(plan);
   const std::size_t n_blocks = (N + B - 1) / B;
   const int H = plan.horizon;
@@ -515,7 +521,6 @@ void print_run_summary(std::ostream& os, const Plan& plan, const RunResult& r) {
 }
 
 void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult& r) {
-  std::filesystem::create_directories(dir);
   const auto& pcts = plan.outputs.quantiles;
   json summary = run_summary_json(plan, r);
   // build every file in memory first, then write each atomically
@@ -563,7 +568,7 @@ void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult
     }
     inds << "\n";
   }
-  std::filesystem::path d(dir);
+  std::vector<std::pair<std::string, std::string>> files;
   if (!r.kept_cash.empty()) {
     // --keep-paths: every path's indicators and monthly cash, in path order
     std::ostringstream paths;
@@ -577,12 +582,14 @@ void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult
       for (int m = 0; m < plan.horizon; ++m) paths << "," << fmt::format("{:.2f}", r.kept_cash[i * plan.horizon + m]);
       paths << "\n";
     }
-    write_file_atomic((d / "paths.csv").string(), paths.str());
+    files.emplace_back("paths.csv", paths.str());
   }
-  write_file_atomic((d / "summary.json").string(), summary.dump(2) + "\n");
-  write_file_atomic((d / "monthly.csv").string(), monthly.str());
-  write_file_atomic((d / "annual.csv").string(), annual.str());
-  write_file_atomic((d / "indicators.csv").string(), inds.str());
+  files.emplace_back("summary.json", summary.dump(2) + "\n");
+  files.emplace_back("monthly.csv", monthly.str());
+  files.emplace_back("annual.csv", annual.str());
+  files.emplace_back("indicators.csv", inds.str());
+  // one set: a concurrent writer's files never mix with ours, and an older paths.csv goes
+  write_file_set(dir, files, {"summary.json", "monthly.csv", "annual.csv", "indicators.csv", "paths.csv"});
 }
 
 }  // namespace amorce

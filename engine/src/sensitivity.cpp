@@ -669,10 +669,59 @@ std::vector<MorrisEffect> morris_effects(const MorrisDesign& d, const std::vecto
 
 // ------------------------------------------------------------------ driver and output
 
+namespace {
+
+/// The memory a method needs before it starts (designs, per-path metric columns, one run):
+/// refused with what to lower rather than dying of bad_alloc half-way.
+void check_sensitivity_memory(const Plan& plan, const SensitivityOptions& o, std::size_t n_factors) {
+  const double k = static_cast<double>(plan.uniform_keys.size()), F = static_cast<double>(n_factors);
+  const std::string m = method_name(o.method);
+  switch (o.method) {
+    case SensitivityMethod::tornado:
+    case SensitivityMethod::correlation: {
+      const long long N = o.paths > 0 ? o.paths : plan.simulation.paths;
+      const double per_path = o.method == SensitivityMethod::correlation ? 8.0 * (4 * k + 2) : 16.0;
+      check_memory(run_memory_bytes(plan, N, false) + per_path * static_cast<double>(N),
+                   fmt::format("sensitivity --method {} with {} paths", m, N), "--paths");
+      break;
+    }
+    case SensitivityMethod::sobol: {
+      const long long want = o.paths > 0 ? o.paths : 1024;
+      double n = 1;
+      while (n < static_cast<double>(want)) n *= 2;
+      // A, B, the generated points and one A_B matrix (k x n each), one metric column per factor
+      check_memory(8.0 * n * (5 * k + F + 3) + run_memory_bytes(plan, static_cast<long long>(n), false),
+                   fmt::format("sensitivity --method sobol with {:.0f} base rows and {} inputs", n, k), "--paths");
+      break;
+    }
+    case SensitivityMethod::morris: {
+      const double r = o.paths > 0 ? std::max(2.0, std::floor(static_cast<double>(o.paths) / (F + 1)))
+                                   : static_cast<double>(std::max(o.trajectories, 0));
+      const double P = r * (F + 1);
+      check_memory(8.0 * P * (2 * k + 2) + run_memory_bytes(plan, static_cast<long long>(std::min(P, 9e18)), false),
+                   fmt::format("sensitivity --method morris with {:.0f} model runs", P), "--paths or --trajectories");
+      break;
+    }
+  }
+}
+
+}  // namespace
+
 SensitivityReport run_sensitivity(const Plan& plan, const Metric& metric, const SensitivityOptions& o) {
+  if (o.paths < 0 || o.paths > Limits::max_paths)
+    throw std::invalid_argument(fmt::format("--paths {}: expected 1..{} (or 0 for the method's default)", o.paths, Limits::max_paths));
+  if (!(o.low > 0 && o.low < o.high && o.high < 100))
+    throw std::invalid_argument(fmt::format("--low {:g} --high {:g}: expected percentiles with 0 < low < high < 100", o.low, o.high));
+  if (!(o.level >= 0.5 && o.level < 1))
+    throw std::invalid_argument(fmt::format("--level {:g}: expected a confidence level in [0.5, 1)", o.level));
+  if (o.bootstrap < 0 || o.bootstrap > 100000)
+    throw std::invalid_argument(fmt::format("--bootstrap {}: expected 0..100000", o.bootstrap));
+  if (o.trajectories < 2 || o.trajectories > 100000)
+    throw std::invalid_argument(fmt::format("--trajectories {}: expected 2..100000", o.trajectories));
   auto factors = make_factors(plan, o);
   if (factors.empty() && o.method != SensitivityMethod::correlation)
     throw std::invalid_argument("the scenario has no uncertain input drawn once per path: nothing to analyse");
+  check_sensitivity_memory(plan, o, factors.size());
   SensitivityReport rep;
   switch (o.method) {
     case SensitivityMethod::tornado: rep = tornado(plan, metric, o, factors); break;

@@ -100,7 +100,21 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
   res.maximise = o.maximise;
   res.paths = o.paths;
   res.seed = o.seed;
+  // arguments first: a range or tolerance no value of the scenario can take is refused here
+  auto check_bound = [](const std::optional<double>& v, const char* what) {
+    if (v && !(std::fabs(*v) < Limits::max_abs_value))
+      throw std::invalid_argument(fmt::format("{} {}: expected a finite number with |x| < 1e12", what, *v));
+  };
+  check_bound(o.min, "--min");
+  check_bound(o.max, "--max");
+  if (o.min && o.max && !(*o.max > *o.min))
+    throw std::invalid_argument(fmt::format("--min {} --max {}: the search range is empty (--max must be above --min)", *o.min, *o.max));
+  if (!(o.tolerance >= 0) || !(o.tolerance < Limits::max_abs_value))
+    throw std::invalid_argument(fmt::format("--tol {}: expected a finite number > 0 (or 0 for range / 10 000)", o.tolerance));
+  if (o.max_evaluations < 1 || o.max_evaluations > 10000)
+    throw std::invalid_argument(fmt::format("max_evaluations {}: expected 1..10000", o.max_evaluations));
   Plan base_plan = compile(s);
+  check_memory(run_memory_bytes(base_plan, o.paths, false), fmt::format("solve with {} paths per evaluation", o.paths), "--paths");
   Target target = parse_target(o.target, base_plan);
   with_input(s, o.input, 0);  // validates the input name and kind
   res.current = current_value(s, o.input);
@@ -176,7 +190,7 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
     }
     SolveStep sh = eval(hi);
     SolveStep sl_last = sl;
-    for (double w = hi - lo; !sh.met && !o.max && evals < o.max_evaluations && w < 1e15; ) {
+    for (double w = hi - lo; !sh.met && !o.max && evals < o.max_evaluations && hi + 2 * w < Limits::max_abs_value; ) {
       lo = hi;  // hi failed: the answer is above it (monotone metric)
       sl_last = sh;
       w *= 2;
@@ -194,7 +208,7 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
   }
   // maximise: the largest value meeting the target
   SolveStep sh = eval(hi);
-  for (double w = hi - lo; sh.met && !o.max && evals < o.max_evaluations && w < 1e15; ) {
+  for (double w = hi - lo; sh.met && !o.max && evals < o.max_evaluations && hi + 2 * w < Limits::max_abs_value; ) {
     lo = hi;  // hi met: the answer is above it
     w *= 2;
     hi = lo + w;

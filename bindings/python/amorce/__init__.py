@@ -15,6 +15,7 @@ See docs/python.md for building, installing and a worked example.
 """
 
 import json as _json
+import math as _math
 from typing import Any as _Any, Mapping as _Mapping, Optional as _Optional
 
 from ._core import (
@@ -54,6 +55,33 @@ def _json_default(obj: _Any) -> _Any:
     raise TypeError(f"from_dict: cannot write a {type(obj).__name__} into a scenario: {obj!r}")
 
 
+_MAX_NESTING = 64  # Limits::max_nesting: the loader refuses deeper YAML anyway
+
+
+def _scenario_error(name: str, where: str, message: str) -> ScenarioError:
+    err = ScenarioError(f"{name}: {where}: {message}" if where else f"{name}: {message}")
+    err.file, err.message = name, f"{where}: {message}" if where else message
+    return err
+
+
+def _check_tree(d: _Any, name: str) -> None:
+    """Walks the dict without recursion: too deep a structure or a NaN/infinite number is a
+    ScenarioError naming the key, not a RecursionError or a JSON error."""
+    stack = [(d, "", 1)]
+    while stack:
+        node, where, depth = stack.pop()
+        if depth > _MAX_NESTING:
+            raise _scenario_error(name, where.split(".")[0], f"the structure is nested more than {_MAX_NESTING} levels deep")
+        if isinstance(node, float) and not _math.isfinite(node):
+            raise _scenario_error(name, where, f"expected a finite number, got {node}")
+        if isinstance(node, _Mapping):
+            for k, v in node.items():
+                stack.append((v, f"{where}.{k}" if where else str(k), depth + 1))
+        elif isinstance(node, (list, tuple)):
+            for i, v in enumerate(node):
+                stack.append((v, f"{where}[{i}]", depth + 1))
+
+
 def from_dict(d: _Mapping[str, _Any], name: str = "<dict>", variant: _Optional[str] = None) -> Scenario:
     """Builds a scenario from a dict with the structure of a scenario YAML file.
 
@@ -66,6 +94,7 @@ def from_dict(d: _Mapping[str, _Any], name: str = "<dict>", variant: _Optional[s
     """
     if not isinstance(d, _Mapping):
         raise TypeError(f"from_dict expects a mapping, got {type(d).__name__}")
+    _check_tree(d, name)
     text = _json.dumps(d, indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
     return loads(text, name=name, variant=variant)
 

@@ -10,6 +10,7 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -109,7 +110,7 @@ struct PyDiagnostic {
 };
 
 void raise_scenario_error(const amorce::ScenarioError& e) {
-  py::object exc = py::reinterpret_borrow<py::object>(g_scenario_error)(py::str(e.what()));
+  py::object exc = py::reinterpret_borrow<py::object>(g_scenario_error)(py::str(std::string(e.what())));
   py::list diags;
   for (const auto& d : e.diagnostics())
     diags.append(py::cast(PyDiagnostic{d.pos.file, d.pos.line, d.pos.column, d.message}));
@@ -209,14 +210,25 @@ PyScenario build(std::shared_ptr<const Source> src, std::string variant,
   return s;
 }
 
+/// An explicit variant must name one: "" would silently mean "no variant".
+std::string variant_arg(const std::optional<std::string>& variant) {
+  if (variant && variant->empty()) throw py::value_error("variant must be a non-empty name (or None for no variant)");
+  return variant.value_or("");
+}
+
 PyScenario load(const std::filesystem::path& path, const std::optional<std::string>& variant) {
+  if (path.empty()) throw py::value_error("load: empty path");
   auto src = std::make_shared<Source>(Source{true, path.string(), path.string()});
-  return build(std::move(src), variant.value_or(""), {});
+  return build(std::move(src), variant_arg(variant), {});
 }
 
 PyScenario loads(const std::string& text, const std::string& name, const std::optional<std::string>& variant) {
+  // the name prefixes every message: a control character (NUL...) would garble or cut them
+  if (name.empty() || std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+    throw py::value_error("loads: name must be a non-empty file name without control characters (NUL, newline...), got " +
+                          py::repr(py::str(name)).cast<std::string>());
   auto src = std::make_shared<Source>(Source{false, text, name});
-  return build(std::move(src), variant.value_or(""), {});
+  return build(std::move(src), variant_arg(variant), {});
 }
 
 /// Expression text of a with_inputs() value: a number, or an expression string.
@@ -287,7 +299,7 @@ int indicator_index(const std::string& name) {
 void check_run_args(long long paths, const std::optional<long long>& seed, int threads) {
   if (paths < 1 || paths > amorce::Limits::max_paths)
     throw py::value_error("paths must be between 1 and " + std::to_string(amorce::Limits::max_paths));
-  if (seed && *seed < 0) throw py::value_error("seed must be >= 0");
+  if (seed && *seed < 0) throw py::value_error("seed must be between 0 and 2**63 - 1");
   if (threads < 0) throw py::value_error("threads must be >= 0 (0 = all cores)");
 }
 
@@ -536,7 +548,7 @@ PYBIND11_MODULE(_core, m) {
                              "Percentiles reported (outputs.quantiles), e.g. [5, 10, 25, 50, 75, 90, 95].")
       .def(
           "variant",
-          [](const PyScenario& s, const std::string& name) { return build(s.source, name, s.overrides); },
+          [](const PyScenario& s, const std::string& name) { return build(s.source, variant_arg(name), s.overrides); },
           "name"_a,
           "The same scenario with variant `name` applied (instead of the current one, if any);\n"
           "inputs replaced by with_inputs() stay replaced. Raises ScenarioError for an unknown\n"

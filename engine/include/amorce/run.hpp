@@ -77,6 +77,18 @@ std::size_t block_size_for(const Plan& plan);
 
 RunResult run_monte_carlo(const Plan& plan, const RunOptions& options);
 
+/// Memory every driver bounds before it starts (run, sensitivity, stress, solve, compare,
+/// report): the per-path results and designs grow with the number of paths.
+constexpr double kMaxMemoryBytes = 4.0 * 1024 * 1024 * 1024;
+
+/// Bytes one Monte Carlo run of `paths` keeps (per-path indicator columns, a metric column,
+/// the kept cash with keep_paths).
+double run_memory_bytes(const Plan& plan, long long paths, bool keep_paths);
+
+/// Throws std::invalid_argument when `bytes` exceed kMaxMemoryBytes, before anything is
+/// allocated: "`what` would need X GiB of memory (limit 4 GiB): lower `lower`".
+void check_memory(double bytes, const std::string& what, const std::string& lower);
+
 /// The full summary (schema in docs/json-schema.md).
 nlohmann::json run_summary_json(const Plan& plan, const RunResult& r);
 

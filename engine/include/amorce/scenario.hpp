@@ -224,6 +224,10 @@ struct Limits {
   static constexpr int max_extends_depth = 8;
   static constexpr std::size_t max_yaml_nodes = 200000;  ///< defeats alias bombs
   static constexpr long long max_paths = 100'000'000;
+  /// Largest magnitude of any number in a scenario or any value computed by a run (amounts in
+  /// euros, counts, parameters): 1e12 EUR is far above any project's budget, and keeps every sum
+  /// of a run (600 months x a few thousand lines) exact enough and far from overflow.
+  static constexpr double max_abs_value = 1e12;
 };
 
 }  // namespace amorce
