@@ -251,6 +251,31 @@ TEST(Cli, MalformedScenariosExit2WithFileAndLine) {
   }
 }
 
+// Messages that show the fix (tests/data/malformed; the whole table is in load_test.cpp):
+// through the CLI they exit 2 with file:line:column and the hint.
+TEST(Cli, FixHintsExit2) {
+  struct Hinted {
+    const char* file;
+    const char* expected;
+  };
+  const Hinted cases[] = {
+      {"thousands_space.yaml", "thousands_space.yaml:6:13: cost 'rent': amount: '1 100' is not a number or an "
+                               "expression: write 1_100 (a space cannot separate thousands: use '_')"},
+      {"percent.yaml", "percent.yaml:8:20: staff 'mechanic': employer_rate: '30%' is not a number or an expression: "
+                       "write 0.30 (a rate is a fraction: 30% is written 0.30)"},
+      {"tab_indent.yaml", "tab_indent.yaml:6:1: YAML syntax error ("},
+      {"tab_indent.yaml", "): YAML forbids tabs for indentation: indent with spaces"},
+      {"unquoted_colon.yaml",
+       "): a value containing ': ' must be quoted: label: \"Atelier : r\u00e9paration\""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.file);
+    Result r = amorce("check " + quote(kSource + "/tests/data/malformed/" + c.file));
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find(c.expected), std::string::npos) << r.err;
+  }
+}
+
 TEST(Cli, MissingFileExit2) {
   TempDir dir;
   fs::path p = dir.path / "does_not_exist.yaml";

@@ -357,6 +357,161 @@ TEST(LoadMalformed, Table) {
   for (const auto& c : cases) expect_error(c);
 }
 
+/// A malformed file whose first diagnostic is `message` at line:column. Messages that show
+/// how to fix a value are compared whole; YAML syntax errors end with the hint (the part
+/// before it is yaml-cpp's own wording, in parentheses).
+struct Hint {
+  const char* file;
+  int line, column;
+  const char* message;
+};
+
+TEST(LoadHints, EachMessageShowsTheFix) {
+  const Hint cases[] = {
+      {"malformed/decimal_comma_list.yaml", 6, 12,
+       "'0,8' reads as two values 0 and 8 (',' separates list items): decimals take a point: [0.8, 1.1, 1.5]"},
+      {"malformed/decimal_comma_count.yaml", 6, 11,
+       "input 'delay': pert expects a list [min, mode, max], got 6 values (',' without a space reads as a list separator): decimals take a point: [0.8, 1.1, 1.5]"},
+      {"malformed/decimal_comma_map.yaml", 6, 20,
+       "'1_800,5' reads as 1_800 followed by a key '5' (',' separates entries): decimals take a point: mean: 1_800.5"},
+      {"malformed/decimal_comma.yaml", 5, 10,
+       "input 'share': '0,8' is not a number or an expression: write 0.8 (decimals take a point, not a comma)"},
+      {"malformed/thousands_space.yaml", 6, 13,
+       "cost 'rent': amount: '1 100' is not a number or an expression: write 1_100 (a space cannot separate thousands: use '_')"},
+      {"malformed/percent.yaml", 8, 20,
+       "staff 'mechanic': employer_rate: '30%' is not a number or an expression: write 0.30 (a rate is a fraction: 30% is written 0.30)"},
+      {"malformed/tab_indent.yaml", 6, 1,
+       "YAML forbids tabs for indentation: indent with spaces"},
+      {"malformed/unquoted_colon.yaml", 6, 12,
+       "a value containing ': ' must be quoted: label: \"Atelier : réparation\""},
+      {"malformed/unquoted_colon_flow.yaml", 5, 27,
+       "a value containing ': ' must be quoted: - {name: region, label: \"Région : fonctionnement\", amount: 30_000}"},
+      {"malformed/reserved_indicator.yaml", 6, 12,
+       "a value cannot start with '@' unquoted: label: \"@home\""},
+      {"malformed/role_without_letters.yaml", 5, 11,
+       "staff line #1: cannot derive a name from role '— / —' (no letter or digit): add a name, e.g. name: staff_1"},
+      {"malformed/role_name_taken.yaml", 7, 11,
+       "duplicate name 'directeur': already used by the input at line 5 (names must be unique across inputs, series and all items); this staff line's name 'directeur' is derived from its role 'Directeur': give it another one with name:"},
+      {"malformed/law_bound_twice.yaml", 6, 33,
+       "input 'wage': 'min' is given twice, inside normal and beside it; keep one"},
+      {"malformed/law_bound_not_applicable.yaml", 6, 36,
+       "input 'wage': lognormal: 'min' does not apply to a lognormal law (only normal and beta take bounds)"},
+      {"malformed/thousands_dot.yaml", 6, 13,
+       "revenue item 'shop': amount: '1.100,50' is not a number or an expression: write 1_100.50 (decimals take a point, not a comma; separate thousands with '_')"},
+      {"malformed/euro_sign.yaml", 6, 13,
+       "investment 'van': amount: '45 000 €' is not a number or an expression: write 45_000 (a space cannot separate thousands: use '_'; amounts are plain numbers in euros, without '€')"},
+      {"malformed/kilo_euro.yaml", 5, 17,
+       "financing: opening_cash: '45k€' is not a number or an expression: write 45_000 ('k€' means thousands of euros: write the whole amount)"},
+      {"malformed/per_year.yaml", 6, 13,
+       "cost 'insurance': amount: '12 000 €/an' is not a number or an expression: write 12_000 / 12 (a space cannot separate thousands: use '_'; amounts are plain numbers in euros, without '€'; amounts are per month: a yearly amount is divided by 12)"},
+      {"malformed/months_unit.yaml", 7, 11,
+       "revenue item 'shop': from: '12 mois' is not a number or an expression: write 12 (months are plain numbers, without a unit)"},
+      {"malformed/years_unit.yaml", 3, 10,
+       "horizon is 5 ans, expected a whole number of months between 1 and 600: write 60 (durations are in months: a year is 12)"},
+      {"malformed/start_month_first.yaml", 2, 8,
+       "start: expected a month written YYYY-MM (e.g. 2027-01), got '01/2027': write 2027-01 (year first, then the month)"},
+      {"malformed/fte_unit.yaml", 6, 10,
+       "staff 'mechanic': fte: '1,5 ETP' is not a number or an expression: write 1.5 (decimals take a point, not a comma; full-time equivalents are plain numbers, without 'ETP')"},
+      {"malformed/ttc_amount.yaml", 6, 13,
+       "cost 'rent': amount: '1 200 € TTC' is not a number or an expression: write 1_200 (a space cannot separate thousands: use '_'; amounts are plain numbers in euros, without '€'; amounts are HT (excluding VAT): divide an amount TTC by 1 + its VAT rate)"},
+      {"malformed/plain_number_field.yaml", 5, 18,
+       "outputs.discount_rate: expected a plain number, got '3%': write 0.03 (a rate is a fraction: 30% is written 0.30)"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.file);
+    try {
+      load_scenario(data(c.file));
+      ADD_FAILURE() << "no ScenarioError";
+    } catch (const ScenarioError& e) {
+      ASSERT_FALSE(e.diagnostics().empty());
+      const Diagnostic& d = e.diagnostics()[0];
+      EXPECT_EQ(d.pos.file, data(c.file));
+      EXPECT_EQ(d.pos.line, c.line) << e.what();
+      EXPECT_EQ(d.pos.column, c.column) << e.what();
+      std::string m = d.message, want = c.message;
+      bool yaml = m.rfind("YAML syntax error (", 0) == 0;
+      if (yaml) {
+        ASSERT_GE(m.size(), want.size()) << m;
+        EXPECT_EQ(m.substr(m.size() - want.size()), want);
+        EXPECT_EQ(m.substr(m.size() - want.size() - 3, 3), "): ") << m;
+      } else {
+        EXPECT_EQ(m, want);
+      }
+    }
+  }
+}
+
+/// The same fixes inside expressions, and no fix proposed for a valid expression.
+TEST(LoadHints, ExpressionsAndValidText) {
+  auto message = [](const std::string& value) {
+    return first_error([&] { load_scenario_text(kHead + "inputs:\n  a: 2\n  x: " + value + "\n", "e.yaml"); });
+  };
+  EXPECT_NE(message("0,05 * a").find("write 0.05 * a (decimals take a point, not a comma)"), std::string::npos);
+  EXPECT_NE(message("a * 5,5 %").find("write a * 0.055 ("), std::string::npos);
+  EXPECT_NE(message("1 234 567,89").find("write 1_234_567.89 ("), std::string::npos);
+  EXPECT_NE(message("1,000,000").find("write 1_000_000 (',' cannot separate thousands: use '_')"), std::string::npos);
+  EXPECT_NE(message("1.000.000").find("write 1_000_000 ('.' is the decimal point"), std::string::npos);
+  EXPECT_NE(message("1,100").find("write 1.100 (decimals take a point, not a comma; if ',' separates "
+                                  "thousands, write 1_100 instead)"),
+            std::string::npos);
+  EXPECT_NE(message("3 ans").find("write 36 (durations are in months: a year is 12)"), std::string::npos);
+  EXPECT_NE(message("1,5 k\u20ac").find("write 1_500 ("), std::string::npos);
+  EXPECT_NE(message("2 M\u20ac").find("write 2_000_000 ("), std::string::npos);
+  EXPECT_NE(message("\u20ac 45 000").find("write 45_000 ("), std::string::npos);
+  EXPECT_NE(message("1\u202f100").find("write 1_100 (a space cannot"), std::string::npos);  // narrow no-break space
+  EXPECT_NE(message("yes").find("got 'yes' (write 1 for yes, 0 for no)"), std::string::npos);
+  // Valid expressions are never "fixed": commas inside parentheses separate arguments.
+  for (const char* ok : {"max(0,5)", "season(1,1,1,1,1,1,1,1,1,1,1,1)", "1e3", "2.5e-3 * a", "1_100.50",
+                         "a * 0.3", "if(a > 3 and a < 5, 1, 0)"})
+    EXPECT_NO_THROW(load_scenario_text(kHead + "inputs:\n  a: 2\n  x: " + std::string(ok) + "\n", "ok.yaml")) << ok;
+  // A list written without spaces is a list: [1,2,3] is three values.
+  Scenario s = load_scenario_text(kHead + "inputs:\n  x: {empirical: [1,2,3]}\n  y: {triangular: [1,2,3]}\n", "l.yaml");
+  EXPECT_EQ(s.inputs[0].dist->values.size(), 3u);
+}
+
+TEST(LoadHints, StaffNamesDerivedFromRole) {
+  const std::string line = "    fte: 1\n    gross_monthly: 2000\n    employer_rate: 0.3\n";
+  Scenario s = load_scenario_text(kHead + "staff:\n"
+                                  "  - role: Charg\u00e9 de mission\n" + line +
+                                  "  - role: Charg\u00e9e  de  mission\n" + line +
+                                  "  - role: \"\u0152uvre & \u00c7a \u2019 \x3f\"\n" + line +
+                                  "  - role: 2e poste\n" + line +
+                                  "  - role: Max\n" + line +
+                                  "  - role: Chef d'\u00e9quipe\n" + line +
+                                  "  - name: chef_d_equipe_2\n    role: other\n" + line,
+                                  "staff.yaml");
+  ASSERT_EQ(s.staff.size(), 7u);
+  EXPECT_EQ(s.staff[0].name, "charge_de_mission");
+  EXPECT_EQ(s.staff[0].role, "Charg\u00e9 de mission");
+  EXPECT_EQ(s.staff[1].name, "chargee_de_mission");
+  EXPECT_EQ(s.staff[2].name, "oeuvre_ca");
+  EXPECT_EQ(s.staff[3].name, "staff_2e_poste");  // a name starts with a letter
+  EXPECT_EQ(s.staff[4].name, "staff_max");       // 'max' is a reserved word
+  EXPECT_EQ(s.staff[5].name, "chef_d_equipe");
+  EXPECT_EQ(s.staff[5].pos.line, 25);            // messages point at the role
+  EXPECT_EQ(s.staff[6].name, "chef_d_equipe_2");
+  Scenario d = load_scenario_text(kHead + "staff:\n  - role: Vendeur\n" + line + "  - role: vendeur\n" + line +
+                                  "  - role: VENDEUR\n" + line, "dup.yaml");
+  EXPECT_EQ(d.staff[0].name, "vendeur");
+  EXPECT_EQ(d.staff[1].name, "vendeur_2");
+  EXPECT_EQ(d.staff[2].name, "vendeur_3");
+}
+
+TEST(LoadHints, BoundsInsideTheLawMap) {
+  Scenario s = load_scenario_text(kHead + "inputs:\n"
+                                  "  w: {normal: {mean: 120, sd: 30, min: 20}, max: 200}\n"
+                                  "  b: {beta: {alpha: 2, beta: 3, min: 10, max: 50}}\n",
+                                  "bounds.yaml");
+  EXPECT_EQ(s.inputs[0].dist->min->text, "20");
+  EXPECT_EQ(s.inputs[0].dist->max->text, "200");
+  EXPECT_EQ(s.inputs[1].dist->min->text, "10");
+  EXPECT_EQ(s.inputs[1].dist->max->text, "50");
+  std::string what = first_error([&] {
+    load_scenario_text(kHead + "inputs:\n  w: {normal: {mean: 1, sd: 1, min: 5, max: 2}}\n", "order.yaml");
+  });
+  EXPECT_NE(what.find("order.yaml:5:45: input 'w': min 5 must be below max 2"), std::string::npos) << what;
+}
+
 TEST(LoadMalformed, EveryErrorIsReported) {
   try {
     load_scenario(data("malformed/multiple_errors.yaml"));

@@ -13,6 +13,8 @@
 ///   maps keyed by name, so both spellings merge with each other.
 #include "amorce/load.hpp"
 
+#include "amorce/load_hints.hpp"
+
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -287,6 +289,76 @@ void normalize_item_lists(YNode& root) {
   }
 }
 
+/// True when `b` follows `a` on the same line after a single ',' with no space: `0,8`
+/// written inside [...] or {...} reads as two values 0 and 8.
+bool comma_glued(const YNode& a, const SourcePos& b_pos, const std::string& b_text) {
+  auto digits = [](const std::string& t) {
+    return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '.'; });
+  };
+  std::string a_text = a.text;
+  if (!a_text.empty() && a_text[0] == '-') a_text.erase(0, 1);
+  return a.kind == Kind::scalar && a.plain && digits(a_text) && digits(b_text) &&
+         std::isdigit(static_cast<unsigned char>(b_text[0])) && a.pos.file == b_pos.file &&
+         a.pos.line == b_pos.line &&
+         b_pos.column == a.pos.column + static_cast<int>(a.text.size()) + 1;
+}
+
+/// The fixed spelling of `a,b` (a decimal comma), e.g. "0.8".
+std::string decimal_fix(const std::string& a, const std::string& b) {
+  auto f = fix_number_text(a + "," + b);
+  return f ? f->fixed : a + "." + b;
+}
+
+/// `[0,8, 1,1, 1,5]` and `{mean: 0,8, sd: 1}`: YAML splits a decimal comma into two values.
+/// In a list, only a mix of glued and spaced commas is reported here (a list written
+/// `[1,2,3]` is a list); a wrong count of law parameters is reported by the validator.
+void check_decimal_commas(const YNode& n, DiagnosticSink& sink) {
+  if (n.kind == Kind::map) {
+    for (std::size_t i = 1; i < n.children.size(); ++i) {
+      const YNode& prev = n.children[i - 1];
+      const YNode& cur = n.children[i];
+      if (comma_glued(prev, cur.key_pos, cur.key))
+        sink.error(prev.pos, "'" + prev.text + "," + cur.key + "' reads as " + prev.text +
+                                 " followed by a key '" + cur.key +
+                                 "' (',' separates entries): decimals take a point: " + prev.key +
+                                 ": " + decimal_fix(prev.text, cur.key));
+    }
+  }
+  if (n.kind == Kind::seq && n.children.size() > 1) {
+    std::vector<bool> glued(n.children.size(), false);
+    bool any_glued = false, any_spaced = false;
+    for (std::size_t i = 1; i < n.children.size(); ++i) {
+      const YNode& a = n.children[i - 1];
+      const YNode& b = n.children[i];
+      glued[i] = b.kind == Kind::scalar && b.plain && comma_glued(a, b.pos, b.text);
+      any_glued = any_glued || glued[i];
+      any_spaced = any_spaced || (!glued[i] && a.pos.line == b.pos.line);
+    }
+    if (any_glued && any_spaced) {
+      std::vector<std::string> fixed;
+      bool all_scalars = true, merged = false;  // a value joins at most one neighbour
+      for (std::size_t i = 0; i < n.children.size(); ++i) {
+        const YNode& c = n.children[i];
+        all_scalars = all_scalars && c.kind == Kind::scalar;
+        if (glued[i] && !merged && !fixed.empty()) {
+          fixed.back() = decimal_fix(n.children[i - 1].text, c.text);
+          merged = true;
+        } else {
+          fixed.push_back(c.text);
+          merged = false;
+        }
+      }
+      std::size_t first = static_cast<std::size_t>(std::find(glued.begin(), glued.end(), true) - glued.begin());
+      const YNode& a = n.children[first - 1];
+      std::string msg = "'" + a.text + "," + n.children[first].text + "' reads as two values " + a.text +
+                        " and " + n.children[first].text + " (',' separates list items): decimals take a point: ";
+      msg += all_scalars ? "[" + join(fixed) + "]" : decimal_fix(a.text, n.children[first].text);
+      sink.error(a.pos, msg);
+    }
+  }
+  for (const auto& c : n.children) check_decimal_commas(c, sink);
+}
+
 /// Parser events are ignored; only the position of the first one is kept (for messages).
 struct DocumentCounter : YAML::EventHandler {
   YAML::Mark mark = YAML::Mark::null_mark();
@@ -341,7 +413,10 @@ YNode parse_text(const std::string& raw, const std::string& file, DiagnosticSink
   } catch (const YAML::DeepRecursion& e) {
     fatal(sink, mark_pos(e.mark, file), too_deep);
   } catch (const YAML::Exception& e) {
-    fatal(sink, mark_pos(e.mark, file), "YAML syntax error: " + e.msg);
+    SourcePos at = mark_pos(e.mark, file);
+    if (auto h = yaml_syntax_hint(text, at.line, at.column))
+      fatal(sink, SourcePos{file, h->line, h->column}, "YAML syntax error (" + e.msg + "): " + h->hint);
+    fatal(sink, at, "YAML syntax error: " + e.msg);
   }
   if (doc.IsNull() || !doc.IsDefined())
     fatal(sink, file_pos, "the file is empty: a scenario starts with 'amorce: 1'");
@@ -356,6 +431,7 @@ YNode parse_text(const std::string& raw, const std::string& file, DiagnosticSink
     fatal(sink, root.pos,
           "a scenario must be a mapping of keys (amorce:, start:, horizon:, ...), not " +
               describe(root));
+  check_decimal_commas(root, sink);
   normalize_item_lists(root);
   if (YNode* v = find_mut(root, "variants"); v && v->kind == Kind::map)
     for (auto& patch : v->children) normalize_item_lists(patch);
@@ -601,6 +677,7 @@ class Builder {
   struct NameUse {
     std::string name, kind;
     SourcePos pos;
+    std::string note;  ///< said when the name is a duplicate (e.g. how it was derived)
   };
   std::vector<NameUse> names_;
 
@@ -642,9 +719,43 @@ class Builder {
   }
 
   /// A number field: scalar text kept as written, with its position.
+  /// " : write 1_100 (a space cannot separate thousands: use '_')", or "" when `text`
+  /// shows none of the usual spreadsheet spellings (see load_hints.hpp).
+  static std::string fix_hint(const std::string& text) {
+    auto f = fix_number_text(text);
+    if (!f) return "";
+    return ": write " + f->fixed + " (" + join(f->reasons, "; ") + ")";
+  }
+
+  /// "; ',' without a space is a decimal comma? write [0.8, 1.1, 1.5]" when joining the
+  /// glued pairs of a list (`0,8` read as 0 and 8) gives the `expected` count; else "".
+  static std::string glued_commas_hint(const YNode& list, std::size_t expected) {
+    if (list.kind != Kind::seq) return "";
+    std::vector<std::string> fixed;
+    bool any = false, merged = false;  // a value joins at most one neighbour
+    for (std::size_t i = 0; i < list.children.size(); ++i) {
+      const YNode& c = list.children[i];
+      if (c.kind != Kind::scalar) return "";
+      if (i > 0 && !merged && c.plain && comma_glued(list.children[i - 1], c.pos, c.text)) {
+        fixed.back() = decimal_fix(list.children[i - 1].text, c.text);
+        any = merged = true;
+      } else {
+        fixed.push_back(c.text);
+        merged = false;
+      }
+    }
+    if (!any || fixed.size() != expected) return "";
+    return " (',' without a space reads as a list separator): decimals take a point: [" + join(fixed) + "]";
+  }
+
   std::optional<Expr> expr_of(const YNode& n, const std::string& what) {
     if (n.kind != Kind::scalar || is_yaml_bool(n) || n.text.empty()) {
-      err(n.pos, what + ": expected a number or an expression, got " + describe(n));
+      err(n.pos, what + ": expected a number or an expression, got " + describe(n) +
+                     (is_yaml_bool(n) ? " (write 1 for yes, 0 for no)" : ""));
+      return std::nullopt;
+    }
+    if (std::string hint = fix_hint(n.text); !hint.empty()) {
+      err(n.pos, what + ": '" + n.text + "' is not a number or an expression" + hint);
       return std::nullopt;
     }
     if (is_yaml_special_float(n.text)) {
@@ -730,7 +841,7 @@ class Builder {
     if (n.kind == Kind::scalar && !is_yaml_bool(n)) v = integer(n.text);
     if (!v || *v < lo || *v > hi) {
       err(n.pos, what + " is " + (n.kind == Kind::scalar ? n.text : describe(n)) + ", expected " +
-                     expected);
+                     expected + (n.kind == Kind::scalar && !v ? fix_hint(n.text) : ""));
       return std::nullopt;
     }
     return v;
@@ -739,7 +850,8 @@ class Builder {
   std::optional<double> number_field(const YNode& n, const std::string& what) {
     std::optional<double> v;
     if (n.kind == Kind::scalar && !is_yaml_bool(n)) v = literal(n.text);
-    if (!v) err(n.pos, what + ": expected a plain number, got " + describe(n));
+    if (!v) err(n.pos, what + ": expected a plain number, got " + describe(n) +
+                           (n.kind == Kind::scalar ? fix_hint(n.text) : ""));
     if (v && !(std::fabs(*v) < Limits::max_abs_value)) {
       err(n.pos, what + " is " + n.text + ", outside what amorce accepts (|x| < 1e12)");
       return std::nullopt;
@@ -747,13 +859,14 @@ class Builder {
     return v;
   }
 
-  bool register_name(const std::string& name, const std::string& kind, const SourcePos& pos) {
+  bool register_name(const std::string& name, const std::string& kind, const SourcePos& pos,
+                     std::string note = "") {
     std::string problem = name_problem(name);
     if (!problem.empty()) {
       err(pos, kind + ": " + problem);
       return false;
     }
-    names_.push_back({name, kind, pos});
+    names_.push_back({name, kind, pos, std::move(note)});
     return true;
   }
 
@@ -771,8 +884,9 @@ class Builder {
       const NameUse* f = it->second;
       std::string where = "line " + std::to_string(f->pos.line);
       if (f->pos.file != u->pos.file) where = f->pos.file + ":" + std::to_string(f->pos.line);
+      const std::string& note = u->note.empty() ? f->note : u->note;
       err(u->pos, "duplicate name '" + u->name + "': already used by the " + f->kind + " at " +
-                      where + " (names must be unique across inputs, series and all items)");
+                      where + " (names must be unique across inputs, series and all items)" + note);
     }
   }
 
@@ -823,7 +937,14 @@ class Builder {
                  std::all_of(t.begin(), t.begin() + 4, ::isdigit) &&
                  std::all_of(t.begin() + 5, t.end(), ::isdigit);
     if (!shape) {
-      err(n.pos, "start: expected a month written YYYY-MM (e.g. 2027-01), got " + describe(n));
+      std::string hint;  // 01/2027, 1/2027, 01-2027: the month first
+      if (std::size_t sep = t.find_first_of("/-"); n.kind == Kind::scalar && sep != std::string::npos &&
+                                                     sep >= 1 && sep <= 2 && t.size() == sep + 5 &&
+                                                     std::all_of(t.begin(), t.begin() + static_cast<long>(sep), ::isdigit) &&
+                                                     std::all_of(t.begin() + static_cast<long>(sep) + 1, t.end(), ::isdigit))
+        hint = ": write " + t.substr(sep + 1) + "-" + (sep == 1 ? "0" : "") + t.substr(0, sep) +
+               " (year first, then the month)";
+      err(n.pos, "start: expected a month written YYYY-MM (e.g. 2027-01), got " + describe(n) + hint);
       return;
     }
     int y = std::stoi(t.substr(0, 4)), m = std::stoi(t.substr(5));
@@ -963,7 +1084,9 @@ class Builder {
 
     auto list_params = [&](std::size_t count, const std::string& form) -> bool {
       if (lawnode.kind != Kind::seq || lawnode.children.size() != count) {
-        err(lawnode.pos, lctx + " expects " + form + ", got " + describe(lawnode));
+        std::string got = describe(lawnode);
+        if (lawnode.kind == Kind::seq) got = std::to_string(lawnode.children.size()) + " values";
+        err(lawnode.pos, lctx + " expects " + form + ", got " + got + glued_commas_hint(lawnode, count));
         return false;
       }
       for (const auto& p : lawnode.children) d.params.push_back(expr_of(p, lctx).value_or(Expr{"0", p.pos}));
@@ -976,7 +1099,25 @@ class Builder {
         err(lawnode.pos, lctx + " expects " + form + ", got " + describe(lawnode));
         return false;
       }
-      check_keys(lawnode, keys, lctx);
+      // The bounds of a normal or beta may also be written inside the law's map
+      // ({mean: 120, sd: 30, min: 20}): they mean the same as beside it.
+      bool bounded = law == Law::normal || law == Law::beta;
+      std::vector<std::string> allowed = keys;
+      for (const char* b : {"min", "max"}) {
+        const YNode* x = find(lawnode, b);
+        if (!x) continue;
+        if (!bounded) {
+          err(x->key_pos, lctx + ": '" + b + "' does not apply to a " + lawnode.key +
+                              " law (only normal and beta take bounds)");
+        } else if (find(c, b)) {
+          err(x->key_pos, ctx + ": '" + b + "' is given twice, inside " + lawnode.key +
+                              " and beside it; keep one");
+        } else {
+          (std::string(b) == "min" ? d.min : d.max) = expr_of(*x, ctx + ": " + b);
+        }
+        allowed.push_back(b);
+      }
+      check_keys(lawnode, allowed, lctx);
       for (const auto& k : keys) d.params.push_back(req_expr(lawnode, k.c_str(), lctx, lawnode.pos));
       return true;
     };
@@ -1250,6 +1391,12 @@ class Builder {
 
   void staff(const YNode& n) {
     if (!expect(n, Kind::seq, "staff") || too_many(n, "staff")) return;
+    // A line without `name:` gets one derived from its role (name_from_role); the names
+    // written with `name:` are reserved first, and equal derived names get _2, _3...
+    std::set<std::string, std::less<>> taken;
+    for (const auto& e : n.children)
+      if (const YNode* nm = find(e, "name"); nm && nm->kind == Kind::scalar && !nm->text.empty())
+        taken.insert(nm->text);
     for (std::size_t i = 0; i < n.children.size(); ++i) {
       const YNode& e = n.children[i];
       std::string ictx = "staff line #" + std::to_string(i + 1);
@@ -1258,7 +1405,23 @@ class Builder {
       s.pos = e.pos;
       s.role = text_of(find(e, "role"), ictx + ": role");
       std::string given = text_of(find(e, "name"), ictx + ": name");
-      s.name = given.empty() ? s.role : given;
+      std::string note;
+      if (!given.empty()) {
+        s.name = given;
+      } else if (!s.role.empty()) {
+        std::string base = name_from_role(s.role, Limits::max_name_length, reserved_words());
+        if (base.empty()) {
+          err(find(e, "role")->pos, ictx + ": cannot derive a name from role '" + s.role +
+                                        "' (no letter or digit): add a name, e.g. name: staff_" +
+                                        std::to_string(i + 1));
+          continue;
+        }
+        s.name = base;
+        for (int k = 2; taken.count(s.name); ++k) s.name = base + "_" + std::to_string(k);
+        taken.insert(s.name);
+        note = "; this staff line's name '" + s.name + "' is derived from its role '" + s.role +
+               "': give it another one with name:";
+      }
       if (s.role.empty()) s.role = s.name;
       if (s.name.empty()) {
         err(e.pos, ictx + ": needs a 'role:' (or a 'name:')");
@@ -1267,7 +1430,7 @@ class Builder {
       const YNode* name_node = find(e, given.empty() ? "role" : "name");
       s.pos = name_node->pos;
       std::string ctx = "staff '" + s.name + "'";
-      register_name(s.name, "staff line", s.pos);
+      register_name(s.name, "staff line", s.pos, note);
       check_keys(e, {"name", "role", "label", "fte", "gross_monthly", "employer_rate", "raise", "from", "until"}, ctx);
       s.label = text_of(find(e, "label"), ctx + ": label");
       s.fte = req_expr(e, "fte", ctx, s.pos);
