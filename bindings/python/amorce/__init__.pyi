@@ -104,6 +104,14 @@ class Scenario:
         sampling: Optional[str] = None,
         variants: bool = True,
     ) -> dict[str, Any]: ...
+    def metrics(
+        self,
+        metrics: list[str],
+        paths: Optional[int] = None,
+        seed: Optional[int] = None,
+        threads: int = 0,
+        sampling: Optional[str] = None,
+    ) -> dict[str, Any]: ...
     def solve(
         self,
         vary: str,

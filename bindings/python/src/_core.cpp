@@ -30,6 +30,7 @@
 // Drivers developed alongside the bindings: exposed when their headers are present.
 #if __has_include("amorce/sensitivity.hpp")
 #include "amorce/metric.hpp"
+#include "amorce/metrics_run.hpp"
 #include "amorce/sensitivity.hpp"
 #define AMORCE_PY_SENSITIVITY 1
 #endif
@@ -400,6 +401,23 @@ py::object stress(const PyScenario& s, std::optional<long long> paths, std::opti
   return to_python(j);
 }
 
+py::object metrics(const PyScenario& s, const std::vector<std::string>& names, std::optional<long long> paths,
+                   std::optional<long long> seed, int threads, std::optional<std::string> sampling) {
+  amorce::CompareOptions co = compare_options(*s.plan, paths, seed, threads, sampling);
+  if (names.empty()) throw std::invalid_argument("metrics: give at least one metric, e.g. ['shortfall', 'min_cash']");
+  amorce::RunOptions ro;
+  ro.paths = co.paths;
+  ro.seed = co.seed;
+  ro.threads = co.threads;
+  ro.sampling = co.sampling;
+  nlohmann::json j;
+  {
+    py::gil_scoped_release nogil;
+    j = amorce::metrics_json(*s.plan, amorce::run_metrics(*s.plan, names, ro));
+  }
+  return to_python(j);
+}
+
 py::object solve(const PyScenario& s, const std::string& vary, const std::string& target, std::optional<double> min,
                  std::optional<double> max, bool maximise, double tolerance, std::optional<long long> paths,
                  std::optional<long long> seed, int threads, std::optional<std::string> sampling) {
@@ -613,6 +631,12 @@ PYBIND11_MODULE(_core, m) {
            "earned revenue -20 %, ramp-up twice as slow, and (with `variants`) the scenario's own\n"
            "variants; every row with P(shortfall), funding need P90, breakeven P50 and the paired\n"
            "change against the base (common random numbers). The GIL is released.")
+      .def("metrics", &metrics, "metrics"_a, "paths"_a = py::none(), "seed"_a = py::none(), "threads"_a = 0,
+           "sampling"_a = py::none(),
+           "Only these metrics, each with its Monte Carlo standard error: the data of\n"
+           "`amorce run FILE --metrics ... --format json` ({'scenario', 'run', 'metrics': [{'metric',\n"
+           "'value', 'se', 'n'}]}). A metrics-only run skips the summary's statistics, so it is the\n"
+           "fast form for scripts; values equal those of a full run with the same seed. The GIL is released.")
       .def("solve", &solve, "vary"_a, "target"_a, "min"_a = py::none(), "max"_a = py::none(),
            "maximise"_a = false, "tolerance"_a = 0.0, "paths"_a = py::none(), "seed"_a = py::none(),
            "threads"_a = 0, "sampling"_a = py::none(),
