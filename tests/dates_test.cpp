@@ -125,6 +125,20 @@ revenue:
     EXPECT_NEAR(c.at(Line::revenue, m), ramp[m] + ((m == 2 || m == 3) ? 50.0 : 0.0), kTol) << "month " << m;
 }
 
+TEST(Dates, InputsMayHoldAMonth) {
+  // launch = 2027-04 (month 3) used as the start of an item: revenue from month 3 on
+  Case c = run(R"Y(
+inputs:
+  launch: 2027-04
+revenue:
+  sales:
+    amount: 100
+    from: launch
+    vat_rate: 0
+)Y");
+  for (int m = 0; m < 12; ++m) EXPECT_NEAR(c.at(Line::revenue, m), m >= 3 ? 100.0 : 0.0, kTol) << "month " << m;
+}
+
 TEST(Dates, SpacesMeanSubtraction) {
   // only YYYY-MM written without spaces is a date: 2000 - 12 is 1988
   Case c = run("revenue:\n  sales: {amount: 2000 - 12, vat_rate: 0}\n");

@@ -600,7 +600,8 @@ class Compiler {
       }
       bool parsed = true;
       for (auto& [what, e] : exprs) {
-        auto t = parse(*e);
+        // an input may hold a month (`launch: {uniform: [2027-06, 2027-09]}`, then `from: launch`)
+        auto t = parse(*e, /*month_field=*/what != "weight");
         if (!t) {
           parsed = false;  // reported by parse(); finish_input reads the parts by position
           continue;
