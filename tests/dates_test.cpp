@@ -212,7 +212,7 @@ subsidies:
   auto w = c.warnings();
   ASSERT_EQ(w.size(), 1u);
   EXPECT_EQ(w[0], "subsidy 'region': payment of 6 000 € due 2028-04, after the horizon (last month 2027-12): "
-                  "never received within the study");
+                  "never received within the study (a receivable in the last balance sheet)");
 }
 
 TEST(HorizonWarnings, InvestmentLoanEquityAfterHorizonAreSkippedAndNamed) {

@@ -15,6 +15,7 @@ namespace {
 /// "never received", "never made"... for each kind of event.
 const char* consequence(const std::string& what) {
   if (what == "purchase") return "never made within the study";
+  if (what == "payment") return "never received within the study (a receivable in the last balance sheet)";
   return "never received within the study";
 }
 

@@ -12,7 +12,8 @@ namespace amorce {
 
 /// One line per item and kind of event recorded in `ledger.beyond` (a base-case ledger),
 /// e.g. "subsidy 'region': payment of 15 000 € due 2032-06 (month 65), after the horizon
-/// (last month 2031-12): never received within the study".
+/// (last month 2031-12): never received within the study (a receivable in the last balance
+/// sheet)".
 std::vector<std::string> horizon_warnings(const Plan& plan, const Ledger& base_case_ledger);
 
 /// The warnings of a scenario, judged on its base case (every input at its base value).
