@@ -234,9 +234,10 @@ TEST(ReportCli, ReportAndRunReport) {
   EXPECT_EQ(run_cli("report '" + file + "' -o '" + (dir / "s.html").string() + "' --paths 200 --sensitivity tornado"), 0);
   std::string s = slurp(dir / "s.html");
   EXPECT_TRUE(s.find("chart-sensitivity") != std::string::npos || s.find("sensitivity-unavailable") != std::string::npos);
-  // errors: bad language (2, command line), unwritable directory (1), no partial file left behind
+  // errors: bad language (2, command line), missing directory (2, checked before the run:
+  // issue 14), no partial file left behind
   EXPECT_EQ(run_cli("report '" + file + "' --lang de"), 2);
-  EXPECT_EQ(run_cli("report '" + file + "' --paths 50 -o '" + (dir / "missing" / "r.html").string() + "'"), 1);
+  EXPECT_EQ(run_cli("report '" + file + "' --paths 50 -o '" + (dir / "missing" / "r.html").string() + "'"), 2);
   EXPECT_FALSE(fs::exists(dir / "missing"));
   fs::remove_all(dir);
 }

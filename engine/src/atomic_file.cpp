@@ -63,23 +63,31 @@ class Staged {
       fd_ = ::open(named_.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0666);
       if (fd_ < 0) throw OutputError("cannot write " + target.string() + ": " + sys_error());
     }
-    const char* p = content.data();
-    std::size_t left = content.size();
-    while (left > 0) {
-      ssize_t w = ::write(fd_, p, left);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) throw OutputError("cannot write " + target.string() + ": " + sys_error());
-      p += w;
-      left -= static_cast<std::size_t>(w);
+    try {
+      const char* p = content.data();
+      std::size_t left = content.size();
+      while (left > 0) {
+        ssize_t w = ::write(fd_, p, left);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) throw OutputError("cannot write " + target.string() + ": " + sys_error());
+        p += w;
+        left -= static_cast<std::size_t>(w);
+      }
+      if (::fsync(fd_) != 0 && errno != EINVAL)
+        throw OutputError("cannot write " + target.string() + ": " + sys_error());
+    } catch (...) {
+      release();  // a throwing constructor runs no destructor
+      throw;
     }
-    if (::fsync(fd_) != 0 && errno != EINVAL)
-      throw OutputError("cannot write " + target.string() + ": " + sys_error());
   }
   Staged(const Staged&) = delete;
   Staged& operator=(const Staged&) = delete;
-  ~Staged() {
+  ~Staged() { release(); }
+  void release() {
     if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
     if (!named_.empty()) ::unlink(named_.c_str());
+    named_.clear();
   }
 
   /// Makes the file visible under its final name in one rename.
