@@ -507,7 +507,8 @@ class Builder {
     std::vector<int> delay(n_, 0);
     const bool refunds = p_.vat_refund != "none";
     if (refunds)
-      for (std::size_t i = 0; i < n_; ++i) delay[i] = month_field("vat", p_.vat_refund_delay, i, "refund_delay", 1, 120);
+      for (std::size_t i = 0; i < n_; ++i)
+        delay[i] = month_field("vat", p_.vat_refund_delay, i, "refund_delay", 1, 120);
     for (int m = 0; m < H_; ++m) {
       const double* c = L_.line(Line::vat_collected) + static_cast<std::size_t>(m) * n_;
       const double* d = L_.line(Line::vat_deductible) + static_cast<std::size_t>(m) * n_;
@@ -545,7 +546,7 @@ class Builder {
   /// balance is paid in month last + 5 (spec), an excess of instalments refunded in month
   /// last + 6 (within 30 days of the relevé de solde).
   void corporate_tax(const std::vector<FiscalYear>& years) {
-    std::vector<double> before(n_), prev(n_, 0.0), tax(n_), paid(n_);
+    std::vector<double> before(n_), prev(n_, 0.0), tax(n_), quarter(n_);
     for (std::size_t y = 0; y < years.size(); ++y) {
       const FiscalYear& fy = years[y];
       std::fill(before.begin(), before.end(), 0.0);
@@ -554,7 +555,7 @@ class Builder {
                      *in = L_.line(Line::interest) + static_cast<std::size_t>(m) * n_;
         for (std::size_t i = 0; i < n_; ++i) before[i] += op[i] - in[i];
       }
-      std::fill(paid.begin(), paid.end(), 0.0);
+      std::fill(quarter.begin(), quarter.end(), 0.0);  // one instalment
       if (y > 0 && p_.corporate_instalments) {
         // the first instalment falls in the first quarter month 2 to 4 months after the
         // previous year's end (art. 360 bis annexe III CGI, closings at a month's end)
@@ -562,16 +563,16 @@ class Builder {
         const int prev_cal = (p_.start_month - 1 + prev_last) % 12 + 1;  // 1..12
         int first = prev_last + 2;
         while ((prev_cal + (first - prev_last)) % 3 != 0) ++first;
-        for (std::size_t i = 0; i < n_; ++i) paid[i] = prev[i] > p_.corporate_instalment_threshold ? prev[i] / 4 : 0.0;
+        for (std::size_t i = 0; i < n_; ++i)
+          quarter[i] = prev[i] > p_.corporate_instalment_threshold ? prev[i] / 4 : 0.0;
         for (int k = 0; k < 4; ++k)
           for (std::size_t i = 0; i < n_; ++i)
-            if (paid[i] != 0) schedule(Line::cash_corporate_tax, first + 3 * k, i, paid[i]);
-        for (std::size_t i = 0; i < n_; ++i) paid[i] *= 4;
+            if (quarter[i] != 0) schedule(Line::cash_corporate_tax, first + 3 * k, i, quarter[i]);
       }
       for (std::size_t i = 0; i < n_; ++i) {
         tax[i] = s(p_.corporate_rate, i) * std::max(0.0, before[i]);
         at(Line::corporate_tax, fy.last, i) += tax[i];
-        double balance = tax[i] - paid[i];
+        double balance = tax[i] - 4 * quarter[i];  // instalments after the horizon count too
         if (balance > 0) schedule(Line::cash_corporate_tax, fy.last + 5, i, balance);
         else if (balance < 0) schedule(Line::cash_corporate_tax_refund, fy.last + 6, i, -balance);
       }

@@ -1457,7 +1457,8 @@ class Builder {
     check_lit(sc_.vat.refund_delay, "vat", "refund_delay", [](double v) { return v >= 1 && v <= 120; },
               "a number of months between 1 and 120");
     using Amount = std::pair<const char*, double*>;
-    for (auto [key, field] : {Amount{"refund_min", &sc_.vat.refund_min}, Amount{"refund_min_year", &sc_.vat.refund_min_year}})
+    for (auto [key, field] :
+         {Amount{"refund_min", &sc_.vat.refund_min}, Amount{"refund_min_year", &sc_.vat.refund_min_year}})
       if (const YNode* a = find(n, key))
         if (auto v = number_field(*a, std::string("vat: ") + key)) {
           if (*v < 0) err(a->pos, std::string("vat: ") + key + " is " + num(*v) + ", expected an amount >= 0");
