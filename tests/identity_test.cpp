@@ -49,6 +49,9 @@ struct Coverage {
   int grants_amount = 0, grants_share = 0;
   int staff_raise = 0, windows = 0, payroll = 0, corporate = 0, equity = 0, granted = 0, in_kind = 0;
   int paid_after = 0, fys_not_jan = 0;
+  int vat_refund[4] = {0, 0, 0, 0};  // default, period, year, none
+  int refund_delay = 0, instalments_off = 0, instalment_threshold = 0, payroll_with_vat = 0;
+  int vat_refunded = 0, tax_prepaid = 0, tax_refunded = 0;  // scenarios where it happened
 };
 
 class Gen {
@@ -83,7 +86,18 @@ class Gen {
     const int regime = uni(0, 2);
     cov.vat[regime]++;
     static const std::vector<std::string> regimes = {"none", "monthly", "quarterly"};
-    y << "vat: {regime: " << regimes[regime] << ", default_rate: " << pick<std::string>({"0.2", "0.1", "0.055"}) << "}\n";
+    y << "vat: {regime: " << regimes[regime] << ", default_rate: " << pick<std::string>({"0.2", "0.1", "0.055"});
+    const int refund = uni(0, 3);
+    cov.vat_refund[refund]++;
+    static const std::vector<std::string> refunds = {"", "period", "year", "none"};
+    if (refund) y << ", refund: " << refunds[refund];
+    if (coin(0.4)) {
+      cov.refund_delay++;
+      y << ", refund_delay: " << pick<std::string>({"1", "3", "1 + delay"});
+    }
+    if (coin(0.3)) y << ", refund_min: " << pick<std::string>({"0", "150", "2000"});
+    if (coin(0.3)) y << ", refund_min_year: " << pick<std::string>({"0", "500"});
+    y << "}\n";
     y << "inputs:\n"
          "  price: {triangular: [8, 12, 20]}\n"
          "  vol: {normal: {mean: 100, sd: 30}, min: 0}\n"
@@ -235,12 +249,21 @@ class Gen {
     if (payroll || corporate) y << "taxes:\n";
     if (payroll) {
       cov.payroll++;
+      cov.payroll_with_vat += regime != 0;
       y << "  payroll_tax: {brackets: [[9_147, 0.0425], [18_259, 0.085], [null, 0.136]], allowance: "
         << pick<std::string>({"24_041", "0", "5000"}) << "}\n";
     }
     if (corporate) {
       cov.corporate++;
-      y << "  corporate_tax: {rate: " << pick<std::string>({"0.15", "0.25"}) << "}\n";
+      y << "  corporate_tax: {rate: " << pick<std::string>({"0.15", "0.25", "rate_in * 5"});
+      if (coin(0.2)) {
+        cov.instalments_off++;
+        y << ", instalments: false";
+      } else if (coin(0.4)) {
+        cov.instalment_threshold++;
+        y << ", instalment_threshold: " << pick<std::string>({"0", "500", "3_000"});
+      }
+      y << "}\n";
     }
     if (coin(0.3)) {
       cov.in_kind++;
@@ -259,6 +282,7 @@ class Gen {
 struct Deviation {
   double balance = 0, balance_year_end = 0, cash = 0, categories = 0;
   int worst_month = -1;
+  bool vat_refunded = false, tax_prepaid = false, tax_refunded = false;  // seen on some path
 };
 
 Deviation check_ledger(const Ledger& L, const std::vector<FiscalYear>& years, const std::vector<double>& opening) {
@@ -270,7 +294,8 @@ Deviation check_ledger(const Ledger& L, const std::vector<FiscalYear>& years, co
     for (int m = 0; m < L.horizon; ++m) {
       auto v = [&](Line l) { return L.at(l, m, i); };
       double assets = v(Line::fixed_assets) + v(Line::receivables_customers) + v(Line::receivables_subsidies) +
-                      v(Line::receivables_investment_grants) + v(Line::receivables_vat) + v(Line::cash);
+                      v(Line::receivables_investment_grants) + v(Line::receivables_vat) +
+                      v(Line::receivables_taxes) + v(Line::cash);
       double liabilities = v(Line::equity) + v(Line::retained_results) + v(Line::grants_unreleased) +
                            v(Line::loans_outstanding) + v(Line::payables_suppliers) + v(Line::payables_social) +
                            v(Line::payables_taxes) + v(Line::payables_vat) + v(Line::deferred_income);
@@ -282,11 +307,15 @@ Deviation check_ledger(const Ledger& L, const std::vector<FiscalYear>& years, co
       if (year_end[static_cast<std::size_t>(m)] && !(diff <= d.balance_year_end))
         d.balance_year_end = std::isnan(diff) ? INFINITY : diff;
       double in = v(Line::cash_revenue) + v(Line::cash_subsidies) + v(Line::cash_investment_grants) +
-                  v(Line::cash_equity) + v(Line::cash_loans);
+                  v(Line::cash_equity) + v(Line::cash_loans) + v(Line::cash_vat_refund) +
+                  v(Line::cash_corporate_tax_refund);
       double out = v(Line::cash_suppliers) + v(Line::cash_wages) + v(Line::cash_social_charges) +
                    v(Line::cash_investments) + v(Line::cash_interest) + v(Line::cash_principal) + v(Line::cash_vat) +
                    v(Line::cash_payroll_tax) + v(Line::cash_corporate_tax);
       d.categories = std::max({d.categories, std::fabs(in - v(Line::cash_in)), std::fabs(out - v(Line::cash_out))});
+      d.vat_refunded |= v(Line::cash_vat_refund) > 0;
+      d.tax_prepaid |= v(Line::receivables_taxes) > 0;
+      d.tax_refunded |= v(Line::cash_corporate_tax_refund) > 0;
       cash += v(Line::cash_in) - v(Line::cash_out);
       double cd = std::fabs(cash - v(Line::cash));
       if (!(cd <= d.cash)) d.cash = std::isnan(cd) ? INFINITY : cd;
@@ -339,6 +368,9 @@ TEST(Identity, BalanceSheetBalancesOnRandomScenarios) {
     ASSERT_LT(d.balance, kCent) << "Monte Carlo, month " << d.worst_month;
     ASSERT_LT(d.cash, kCent) << "Monte Carlo cash recursion";
     ASSERT_LT(d.categories, kCent) << "Monte Carlo cash categories";
+    cov.vat_refunded += d.vat_refunded;
+    cov.tax_prepaid += d.tax_prepaid;
+    cov.tax_refunded += d.tax_refunded;
 
     // Every 10th scenario also goes through run_monte_carlo (statistics kept), checking the
     // ledgers it hands to block_hook.
@@ -382,6 +414,14 @@ TEST(Identity, BalanceSheetBalancesOnRandomScenarios) {
   EXPECT_GT(cov.in_kind, 50);
   EXPECT_GT(cov.paid_after, 50);
   EXPECT_GT(cov.fys_not_jan, 50);
+  for (int k = 0; k < 4; ++k) EXPECT_GT(cov.vat_refund[k], 50) << k;
+  EXPECT_GT(cov.refund_delay, 50);
+  EXPECT_GT(cov.instalments_off, 50);
+  EXPECT_GT(cov.instalment_threshold, 50);
+  EXPECT_GT(cov.payroll_with_vat, 50);
+  EXPECT_GT(cov.vat_refunded, 50);
+  EXPECT_GT(cov.tax_prepaid, 50);
+  EXPECT_GT(cov.tax_refunded, 20);
   EXPECT_EQ(mc_hooked, kScenarios / 10);
 }
 

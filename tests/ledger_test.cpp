@@ -33,7 +33,8 @@ struct Case {
   }
   double total_assets(int m) const {
     return at(Line::fixed_assets, m) + at(Line::receivables_customers, m) + at(Line::receivables_subsidies, m) +
-           at(Line::receivables_investment_grants, m) + at(Line::receivables_vat, m) + at(Line::cash, m);
+           at(Line::receivables_investment_grants, m) + at(Line::receivables_vat, m) +
+           at(Line::receivables_taxes, m) + at(Line::cash, m);
   }
   double total_liabilities(int m) const {
     return at(Line::equity, m) + at(Line::retained_results, m) + at(Line::grants_unreleased, m) +
@@ -212,6 +213,84 @@ investments:
   EXPECT_NEAR(c.at(Line::receivables_vat, 4), 82.5, kTol);
   EXPECT_NEAR(c.at(Line::payables_vat, 7), 172.5, kTol);
   EXPECT_NEAR(c.total_assets(7), c.total_liabilities(7), kTol);
+}
+
+TEST(Vat, CreditRefundedTwoMonthsAfterThePeriod) {
+  // Monthly VAT, revenue 1 000 at 20 % (collected 200); an investment of 6 000 at 20 % in
+  // month 1 (deductible 1 200). Month 0: 200 paid in month 1. Month 1: 200 - 1 200 = -1 000,
+  // a credit >= 760: its refund (art. 242-0 C annexe II CGI) is paid in month 1 + 2 = 3 and
+  // nothing is carried. Months 2..6: 200 paid the month after; month 7's 200 is due after H.
+  // VAT account: m1: 200 + 200 - 1 200 - 200 = -1 000 (receivable); m2: -800; m3: -800 + 200
+  // - 200 + 1 000 = 200 (payable).
+  const char* body = R"Y(
+revenue:
+  sales: {amount: 1_000}
+investments:
+  - {name: oven, amount: 6_000, month: 1, life: 60}
+)Y";
+  Case c = run(std::string("vat: {regime: monthly, default_rate: 0.2}") + body, "2027-01", 8);
+  for (int m = 0; m < 8; ++m) {
+    EXPECT_NEAR(c.at(Line::cash_vat, m), m == 1 || m >= 3 ? 200 : 0, kTol) << m;
+    EXPECT_NEAR(c.at(Line::cash_vat_refund, m), m == 3 ? 1000 : 0, kTol) << m;
+  }
+  EXPECT_NEAR(c.at(Line::cash_in, 3), 1200 + 1000, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_vat, 1), 1000, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_vat, 2), 800, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_vat, 3), 0, kTol);
+  EXPECT_NEAR(c.at(Line::payables_vat, 3), 200, kTol);
+  // cash: 8 x 1 200 - 7 200 - 6 x 200 + 1 000 = 2 200
+  EXPECT_NEAR(c.at(Line::cash, 7), 2200, kTol);
+  for (int m = 0; m < 8; ++m) EXPECT_NEAR(c.total_assets(m), c.total_liabilities(m), kTol) << m;
+
+  // refund_delay 3: the same refund in month 4
+  Case d = run(std::string("vat: {regime: monthly, default_rate: 0.2, refund_delay: 3}") + body, "2027-01", 8);
+  EXPECT_NEAR(d.at(Line::cash_vat_refund, 3), 0, kTol);
+  EXPECT_NEAR(d.at(Line::cash_vat_refund, 4), 1000, kTol);
+
+  // refund: year (January is not a year end) or none: the credit is carried forward: months
+  // 2..5 use it (-800, -600, -400, -200), month 6 nets to 0, month 7's 200 is due after H.
+  for (const char* mode : {"year", "none"}) {
+    Case y = run(std::string("vat: {regime: monthly, default_rate: 0.2, refund: ") + mode + "}" + body, "2027-01", 8);
+    for (int m = 0; m < 8; ++m) {
+      EXPECT_NEAR(y.at(Line::cash_vat, m), m == 1 ? 200 : 0, kTol) << mode << m;
+      EXPECT_NEAR(y.at(Line::cash_vat_refund, m), 0, kTol) << mode << m;
+    }
+    EXPECT_NEAR(y.at(Line::receivables_vat, 5), 200, kTol) << mode;
+  }
+
+  // a threshold above the credit: carried as with refund: none
+  Case h = run(std::string("vat: {regime: monthly, default_rate: 0.2, refund_min: 1_001}") + body, "2027-01", 8);
+  EXPECT_NEAR(h.sum(Line::cash_vat_refund, 0, 7), 0, kTol);
+  EXPECT_NEAR(h.at(Line::receivables_vat, 5), 200, kTol);
+}
+
+TEST(Vat, SmallCreditRefundedAtTheYearEnd) {
+  // Quarterly VAT from October 2027: revenue 1 000 at 20 % (600 a quarter), a cost of 4 000 at
+  // 20 % in month 0 (deductible 800). Q4 2027 (m0-2): 600 - 800 = -200, below 760 but, at the
+  // calendar year's end, above 150: refunded in m2 + 2 = m4 (February 2028) with the default
+  // refund: period and with refund: year. Q1 2028 (m3-5): 600 paid in m6.
+  // With refund: none, the 200 is carried: Q1 pays 600 - 200 = 400 in m6.
+  const char* body = R"Y(
+revenue:
+  sales: {amount: 1_000}
+costs:
+  fitout: {amount: 4_000, until: 1}
+)Y";
+  for (const char* mode : {"period", "year"}) {
+    Case c = run(std::string("vat: {regime: quarterly, default_rate: 0.2, refund: ") + mode + "}" + body, "2027-10", 7);
+    EXPECT_NEAR(c.at(Line::cash_vat_refund, 4), 200, kTol) << mode;
+    EXPECT_NEAR(c.sum(Line::cash_vat_refund, 0, 6), 200, kTol) << mode;
+    EXPECT_NEAR(c.at(Line::cash_vat, 6), 600, kTol) << mode;
+    EXPECT_NEAR(c.at(Line::receivables_vat, 2), 200, kTol) << mode;
+    EXPECT_NEAR(c.at(Line::receivables_vat, 4), 0, kTol) << mode;
+    for (int m = 0; m < 7; ++m) EXPECT_NEAR(c.total_assets(m), c.total_liabilities(m), kTol) << mode << m;
+  }
+  Case n = run(std::string("vat: {regime: quarterly, default_rate: 0.2, refund: none}") + body, "2027-10", 7);
+  EXPECT_NEAR(n.sum(Line::cash_vat_refund, 0, 6), 0, kTol);
+  EXPECT_NEAR(n.at(Line::cash_vat, 6), 400, kTol);
+  // refund_min_year above the credit: carried
+  Case m = run(std::string("vat: {regime: quarterly, default_rate: 0.2, refund_min_year: 201}") + body, "2027-10", 7);
+  EXPECT_NEAR(m.at(Line::cash_vat, 6), 400, kTol);
 }
 
 // ------------------------------------------------------------------------------ subsidies
@@ -493,6 +572,73 @@ taxes:
   EXPECT_NEAR(c.sum(Line::cash_payroll_tax, 0, 11), 0, kTol);
 }
 
+TEST(PayrollTax, ProratedByShareOfReceiptsNotSubjectToVat) {
+  // Employer subject to VAT (monthly) on part of its receipts: sales 6 000 a month at 20 %,
+  // training 2 000 a month exempt (vat_rate 0), an operating grant of 24 000 for the year
+  // (outside the scope of VAT). Rapport d'assujettissement (art. 231, 1 CGI; grants in both
+  // terms, BOI-TPS-TS-20-30 n° 160): (24 000 + 24 000) / (72 000 + 24 000 + 24 000) = 0.4.
+  // 10 FTE x 2 400: bracket tax 25 968.435 a year; x 0.4 = 10 387.374; allowance 5 000 ->
+  // 5 387.374 -> 448.947833 a month, 1 346.8435 paid in months 3, 6, 9.
+  Case c = run(R"Y(
+vat: {regime: monthly, default_rate: 0.2}
+revenue:
+  sales: {amount: 6_000}
+  training: {amount: 2_000, vat_rate: 0}
+subsidies:
+  - {name: region, amount: 24_000, period: year}
+staff:
+  - {name: a, role: a, fte: 10, gross_monthly: 2_400, employer_rate: 0.3}
+taxes:
+  payroll_tax: {brackets: [[9_147, 0.0425], [18_259, 0.085], [null, 0.136]], allowance: 5_000}
+)Y");
+  const double net = 0.4 * 25968.435 - 5000;  // 5 387.374
+  for (int m = 0; m < 12; ++m) EXPECT_NEAR(c.at(Line::payroll_tax, m), net / 12, kTol) << m;
+  EXPECT_NEAR(c.at(Line::cash_payroll_tax, 3), net / 4, kTol);
+  EXPECT_NEAR(c.sum(Line::cash_payroll_tax, 0, 11), 3 * net / 4, kTol);
+  EXPECT_NEAR(c.total_assets(11), c.total_liabilities(11), kTol);
+
+  // The same employer without VAT (regime none): every receipt is outside VAT, ratio 1.
+  Case none = run(R"Y(
+vat: {regime: none}
+revenue:
+  sales: {amount: 6_000}
+  training: {amount: 2_000, vat_rate: 0}
+subsidies:
+  - {name: region, amount: 24_000, period: year}
+staff:
+  - {name: a, role: a, fte: 10, gross_monthly: 2_400, employer_rate: 0.3}
+taxes:
+  payroll_tax: {brackets: [[9_147, 0.0425], [18_259, 0.085], [null, 0.136]], allowance: 5_000}
+)Y");
+  EXPECT_NEAR(none.sum(Line::payroll_tax, 0, 11), 25968.435 - 5000, kTol);
+}
+
+TEST(PayrollTax, NoneWhenSubjectToVatOnNinetyPercent) {
+  // Sales 10 000 a month at 20 %, 500 exempt and a job subsidy of 600 a month: ratio
+  // (6 000 + 7 200) / (120 000 + 6 000 + 7 200) = 0.0991 <= 10 %: subject to VAT on 90 % or
+  // more of its receipts, the employer owes no payroll tax (art. 231, 1 CGI).
+  // With a job subsidy of 800 a month: (6 000 + 9 600) / 135 600 = 0.115044 > 10 %: taxed on
+  // 0.115044 x 25 968.435 = 2 987.5191 (allowance 0).
+  auto scenario = [](const char* job) {
+    return std::string(R"Y(
+vat: {regime: monthly, default_rate: 0.2}
+revenue:
+  sales: {amount: 10_000}
+  other: {amount: 500, vat_rate: 0}
+subsidies:
+  - {name: aide, amount: )Y") + job + R"Y(, period: month, kind: job}
+staff:
+  - {name: a, role: a, fte: 10, gross_monthly: 2_400, employer_rate: 0.3}
+taxes:
+  payroll_tax: {brackets: [[9_147, 0.0425], [18_259, 0.085], [null, 0.136]], allowance: 0}
+)Y";
+  };
+  Case below = run(scenario("600"));
+  EXPECT_NEAR(below.sum(Line::payroll_tax, 0, 11), 0, kTol);
+  Case above = run(scenario("800"));
+  EXPECT_NEAR(above.sum(Line::payroll_tax, 0, 11), 15600.0 / 135600.0 * 25968.435, kTol);
+}
+
 // ------------------------------------------------------------ investments, equity, taxes
 
 TEST(Investments, DepreciationAndGrantQuotePart) {
@@ -556,10 +702,15 @@ financing:
   EXPECT_NEAR(c.fig(Figure::net_result, 0), 0, kTol);
 }
 
-TEST(Taxes, CorporateTaxOnPositiveResultPaidFourMonthsLater) {
-  // Revenue 10 000, costs 6 000 a month -> result before tax 48 000 in 2027; tax 15 % =
-  // 7 200 booked in December (m11), paid in April 2028 (m15). 2028 is cut by the horizon
-  // (H = 20): no tax booked.
+TEST(Taxes, CorporateTaxBalanceFiveMonthsLaterInstalmentsAndCutYear) {
+  // Revenue 10 000, costs 6 000 a month, rate 15 %, H = 20 (2027 and Jan-Aug 2028).
+  // 2027: result before tax 48 000 -> 7 200 booked in December (m11); no instalments in the
+  //   first fiscal year; balance 7 200 paid in May 2028 (m11 + 5 = m16).
+  // 2028: 7 200 > 3 000 -> instalments of 1 800 on 15 March (m14), June (m17), September
+  //   (m20 >= H) and December. The year is cut by the horizon: its 8 months give 32 000 ->
+  //   4 800 booked in m19 (its balance 4 800 - 3 600 is due after the horizon).
+  // Tax account: m11 +7 200 (payable); m14 5 400; m16 -1 800 (prepaid: receivable); m17
+  //   -3 600; m19 +1 200 (payable).
   Case c = run(R"Y(
 revenue:
   sales: {amount: 10_000}
@@ -569,20 +720,96 @@ taxes:
   corporate_tax: {rate: 0.15}
 )Y", "2027-01", 20);
   EXPECT_NEAR(c.at(Line::corporate_tax, 11), 7200, kTol);
-  EXPECT_NEAR(c.sum(Line::corporate_tax, 0, 19), 7200, kTol);
-  EXPECT_NEAR(c.at(Line::cash_corporate_tax, 15), 7200, kTol);
-  EXPECT_NEAR(c.sum(Line::cash_corporate_tax, 0, 19), 7200, kTol);
+  EXPECT_NEAR(c.at(Line::corporate_tax, 19), 4800, kTol);
+  EXPECT_NEAR(c.sum(Line::corporate_tax, 0, 19), 12000, kTol);
+  for (int m = 0; m < 20; ++m) {
+    double paid = m == 14 || m == 17 ? 1800 : m == 16 ? 7200 : 0;
+    EXPECT_NEAR(c.at(Line::cash_corporate_tax, m), paid, kTol) << m;
+    EXPECT_NEAR(c.at(Line::cash_corporate_tax_refund, m), 0, kTol) << m;
+  }
   EXPECT_NEAR(c.at(Line::payables_taxes, 11), 7200, kTol);
-  EXPECT_NEAR(c.at(Line::payables_taxes, 15), 0, kTol);
+  EXPECT_NEAR(c.at(Line::payables_taxes, 14), 5400, kTol);
+  EXPECT_NEAR(c.at(Line::payables_taxes, 16), 0, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_taxes, 16), 1800, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_taxes, 17), 3600, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_taxes, 19), 0, kTol);
+  EXPECT_NEAR(c.at(Line::payables_taxes, 19), 1200, kTol);
   EXPECT_NEAR(c.fig(Figure::net_result, 0), 40800, kTol);
+  EXPECT_NEAR(c.fig(Figure::net_result, 1), 27200, kTol);
   EXPECT_NEAR(c.fig(Figure::charges, 0), 72000 + 7200, kTol);
+  // cash: 20 x 4 000 - 7 200 - 2 x 1 800 = 69 200
+  EXPECT_NEAR(c.at(Line::cash, 19), 69200, kTol);
+  for (int m = 0; m < 20; ++m) EXPECT_NEAR(c.total_assets(m), c.total_liabilities(m), kTol) << m;
+}
+
+TEST(Taxes, CorporateTaxExcessInstalmentsRefunded) {
+  // 2027: 10 000 - 6 000 a month -> 48 000 -> 7 200 (balance paid m16).
+  // 2028: 6 500 - 6 000 a month -> 6 000 -> 900 booked in m23; instalments 4 x 1 800 in m14,
+  //   m17, m20, m23 = 7 200; excess 6 300 refunded in June 2029 (m23 + 6 = m29).
+  // 2029 (cut, m24-29): 3 000 -> 450 booked in m29; 900 <= 3 000: no instalments.
+  // Tax account: m23: 7 200 - 7 200 - 7 200 + 900 = -6 300 (receivable) until m29, where
+  //   +6 300 refunded and +450 booked -> 450 payable.
+  Case c = run(R"Y(
+revenue:
+  sales: {amount: 10_000, until: 12}
+  later: {amount: 6_500, from: 12}
+costs:
+  all: {amount: 6_000}
+taxes:
+  corporate_tax: {rate: 0.15}
+)Y", "2027-01", 30);
+  EXPECT_NEAR(c.at(Line::corporate_tax, 23), 900, kTol);
+  EXPECT_NEAR(c.at(Line::corporate_tax, 29), 450, kTol);
+  for (int m = 0; m < 30; ++m) {
+    double paid = m == 14 || m == 17 || m == 20 || m == 23 ? 1800 : m == 16 ? 7200 : 0;
+    EXPECT_NEAR(c.at(Line::cash_corporate_tax, m), paid, kTol) << m;
+    EXPECT_NEAR(c.at(Line::cash_corporate_tax_refund, m), m == 29 ? 6300 : 0, kTol) << m;
+  }
+  EXPECT_NEAR(c.at(Line::receivables_taxes, 23), 6300, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_taxes, 28), 6300, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_taxes, 29), 0, kTol);
+  EXPECT_NEAR(c.at(Line::payables_taxes, 29), 450, kTol);
+  EXPECT_NEAR(c.at(Line::cash_in, 29), 6500 + 6300, kTol);
+  for (int m = 0; m < 30; ++m) EXPECT_NEAR(c.total_assets(m), c.total_liabilities(m), kTol) << m;
+}
+
+TEST(Taxes, CorporateTaxNoInstalmentsAtThresholdOrWhenOff) {
+  // Rate 25 %, result 12 000 in 2027 -> tax 3 000, which does not exceed 3 000: no
+  // instalments in 2028; balance paid in m16; 2028's 3 000 booked in m23, paid after H.
+  Case at = run(R"Y(
+revenue: {sales: {amount: 1_000}}
+taxes: {corporate_tax: {rate: 0.25}}
+)Y", "2027-01", 24);
+  EXPECT_NEAR(at.at(Line::cash_corporate_tax, 16), 3000, kTol);
+  EXPECT_NEAR(at.sum(Line::cash_corporate_tax, 0, 23), 3000, kTol);
+  EXPECT_NEAR(at.at(Line::payables_taxes, 23), 3000, kTol);
+  // 7 200 a year with instalments: false -> only the balance, 7 200 in m16.
+  Case off = run(R"Y(
+revenue: {sales: {amount: 10_000}}
+costs: {all: {amount: 6_000}}
+taxes: {corporate_tax: {rate: 0.15, instalments: false}}
+)Y", "2027-01", 24);
+  EXPECT_NEAR(off.at(Line::cash_corporate_tax, 16), 7200, kTol);
+  EXPECT_NEAR(off.sum(Line::cash_corporate_tax, 0, 23), 7200, kTol);
+  // a lower threshold makes the 3 000 of the first case pay instalments of 750
+  Case low = run(R"Y(
+revenue: {sales: {amount: 1_000}}
+taxes: {corporate_tax: {rate: 0.25, instalment_threshold: 2_000}}
+)Y", "2027-01", 24);
+  for (int m : {14, 17, 20, 23}) EXPECT_NEAR(low.at(Line::cash_corporate_tax, m), 750, kTol) << m;
+  EXPECT_NEAR(low.at(Line::cash_corporate_tax, 16), 3000, kTol);
+  EXPECT_NEAR(low.at(Line::payables_taxes, 23), 0, kTol);  // 3 000 + 3 000 - 3 000 - 3 000
 }
 
 TEST(Taxes, CorporateTaxPartialFirstFiscalYear) {
-  // fiscal_year_start 7, start 2027-01, H = 24: year 0 = m0-5 (partial, ends within the
-  // horizon: taxed), year 1 = m6-17, year 2 = m18-23 (cut by the horizon: not taxed).
-  // Result before tax 4 000/month: 24 000 -> 3 600 booked in m5, paid in m9;
-  // 48 000 -> 7 200 booked in m17, paid in m21.
+  // fiscal_year_start 7, start 2027-01, H = 24: year 0 = m0-5 (Jan-Jun 2027, partial, taxed),
+  // year 1 = m6-17, year 2 = m18-23 (cut by the horizon: taxed on its 6 months).
+  // Result before tax 4 000/month: 24 000 -> 3 600 booked in m5, balance paid in m10
+  // (November 2027); 48 000 -> 7 200 booked in m17; 24 000 -> 3 600 booked in m23.
+  // Year 1 instalments: 3 600 > 3 000 -> 900 each; closing at the end of June (20 May -
+  // 19 August, art. 359 annexe III): 15 September (m8), December (m11), March (m14), June
+  // (m17). Year 1 balance 7 200 - 3 600 = 3 600 in m22 (November 2028).
+  // Year 2 instalments: 1 800 on m20 (September 2028), m23; m26, m29 after the horizon.
   Case c = run(R"Y(
 revenue: {sales: {amount: 10_000}}
 costs: {all: {amount: 6_000}}
@@ -590,10 +817,39 @@ taxes: {corporate_tax: {rate: 0.15}}
 )Y", "2027-01", 24, 7);
   EXPECT_NEAR(c.at(Line::corporate_tax, 5), 3600, kTol);
   EXPECT_NEAR(c.at(Line::corporate_tax, 17), 7200, kTol);
-  EXPECT_NEAR(c.sum(Line::corporate_tax, 0, 23), 10800, kTol);
-  EXPECT_NEAR(c.at(Line::cash_corporate_tax, 9), 3600, kTol);
-  EXPECT_NEAR(c.at(Line::cash_corporate_tax, 21), 7200, kTol);
-  EXPECT_NEAR(c.sum(Line::cash_corporate_tax, 0, 23), 10800, kTol);
+  EXPECT_NEAR(c.at(Line::corporate_tax, 23), 3600, kTol);
+  EXPECT_NEAR(c.sum(Line::corporate_tax, 0, 23), 14400, kTol);
+  for (int m = 0; m < 24; ++m) {
+    double paid = m == 10 ? 3600 : m == 8 || m == 11 || m == 14 || m == 17 ? 900 : m == 22 ? 3600
+                : m == 20 || m == 23 ? 1800 : 0;
+    EXPECT_NEAR(c.at(Line::cash_corporate_tax, m), paid, kTol) << m;
+  }
+  // account at m23: 14 400 booked - 3 600 - 3 600 - 3 600 - 3 600 paid = 0
+  EXPECT_NEAR(c.at(Line::payables_taxes, 23), 0, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_taxes, 23), 0, kTol);
+  for (int m = 0; m < 24; ++m) EXPECT_NEAR(c.total_assets(m), c.total_liabilities(m), kTol) << m;
+}
+
+TEST(Taxes, CorporateTaxInstalmentsAfterFebruaryClosing) {
+  // fiscal_year_start 3: year 0 = Jan-Feb 2027 (m0-1), year 1 = Mar 2027-Feb 2028 (m2-13).
+  // Rate 50 %, result 4 000 a month: year 0 tax 4 000 (> 3 000). Closing at the end of
+  // February (20 February - 19 May): instalments of 1 000 on 15 June (m5), September (m8),
+  // December (m11) and 15 March (m14), one month after year 1 ends. Year 0 balance 4 000 in
+  // July 2027 (m6); year 1 tax 24 000 in m13, balance 24 000 - 4 000 in July 2028 (m18).
+  Case c = run(R"Y(
+revenue: {sales: {amount: 10_000}}
+costs: {all: {amount: 6_000}}
+taxes: {corporate_tax: {rate: 0.5}}
+)Y", "2027-01", 19, 3);
+  EXPECT_NEAR(c.at(Line::corporate_tax, 1), 4000, kTol);
+  EXPECT_NEAR(c.at(Line::corporate_tax, 13), 24000, kTol);
+  for (int m = 0; m < 19; ++m) {
+    double paid = m == 5 || m == 8 || m == 11 || m == 14 ? 1000 : m == 6 ? 4000 : m == 18 ? 20000 : 0;
+    // year 2 (from m14): instalments of 6 000 on 15 June 2028 (m17)
+    if (m == 17) paid = 6000;
+    EXPECT_NEAR(c.at(Line::cash_corporate_tax, m), paid, kTol) << m;
+  }
+  for (int m = 0; m < 19; ++m) EXPECT_NEAR(c.total_assets(m), c.total_liabilities(m), kTol) << m;
 }
 
 TEST(Subsidies, OnceDefaultUntilIsHorizon) {

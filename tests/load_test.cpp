@@ -577,4 +577,46 @@ TEST(LoadMalformed, FuzzedTextNeverCrashes) {
   }
 }
 
+TEST(Load, TaxRuleKeys) {
+  // defaults: VAT credits refunded per period (760 EUR) and at the year end (150 EUR) two
+  // months after the period; corporate tax instalments above 3 000 EUR of last year's tax
+  Scenario d = load_scenario_text(kHead + "vat: {regime: monthly}\ntaxes: {corporate_tax: {rate: 0.25}}\n", "d.yaml");
+  EXPECT_EQ(d.vat.refund, "period");
+  EXPECT_FALSE(d.vat.refund_delay);
+  EXPECT_DOUBLE_EQ(d.vat.refund_min, 760);
+  EXPECT_DOUBLE_EQ(d.vat.refund_min_year, 150);
+  EXPECT_TRUE(d.taxes.corporate_instalments);
+  EXPECT_DOUBLE_EQ(d.taxes.corporate_instalment_threshold, 3000);
+  Scenario s = load_scenario_text(kHead +
+                                      "vat: {regime: quarterly, refund: year, refund_delay: 3, refund_min: 1_000, "
+                                      "refund_min_year: 200}\n"
+                                      "taxes: {corporate_tax: {rate: 0.25, instalments: false, instalment_threshold: 0}}\n",
+                                  "s.yaml");
+  EXPECT_EQ(s.vat.refund, "year");
+  EXPECT_EQ(s.vat.refund_delay->text, "3");
+  EXPECT_DOUBLE_EQ(s.vat.refund_min, 1000);
+  EXPECT_DOUBLE_EQ(s.vat.refund_min_year, 200);
+  EXPECT_FALSE(s.taxes.corporate_instalments);
+  EXPECT_DOUBLE_EQ(s.taxes.corporate_instalment_threshold, 0);
+
+  struct Bad {
+    std::string yaml, phrase;
+  };
+  const Bad bad[] = {
+      {"vat: {regime: monthly, refund: quaterly}\n", "t.yaml:4:32: vat: refund 'quaterly' is not one of period|year|none"},
+      {"vat: {regime: monthly, refund_dealy: 2}\n", "unknown key 'refund_dealy' in vat (did you mean 'refund_delay'?)"},
+      {"vat: {regime: monthly, refund_delay: 0}\n", "vat: refund_delay is 0, expected a number of months between 1 and 120"},
+      {"vat: {regime: monthly, refund_min: -5}\n", "vat: refund_min is -5, expected an amount >= 0"},
+      {"vat: {regime: monthly, refund_min_year: x}\n", "vat: refund_min_year: expected a plain number"},
+      {"taxes: {corporate_tax: {rate: 0.25, instalments: maybe}}\n", "instalments 'maybe' is not one of true|false"},
+      {"taxes: {corporate_tax: {rate: 0.25, instalment_threshold: -1}}\n",
+       "taxes.corporate_tax: instalment_threshold is -1, expected an amount >= 0"},
+      {"taxes: {corporate_tax: {rate: 0.25, instalment: true}}\n", "unknown key 'instalment' in taxes.corporate_tax"},
+  };
+  for (const auto& b : bad) {
+    std::string what = first_error([&] { load_scenario_text(kHead + b.yaml, "t.yaml"); });
+    EXPECT_NE(what.find(b.phrase), std::string::npos) << b.yaml << what;
+  }
+}
+
 }  // namespace

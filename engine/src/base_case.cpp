@@ -69,7 +69,7 @@ double bfr_at(const BaseCase& bc, int m) {
   if (m < 0) return 0;
   auto v = [&](Line l) { return bc.ledger.at(l, m, 0); };
   return v(Line::receivables_customers) + v(Line::receivables_subsidies) + v(Line::receivables_investment_grants) +
-         v(Line::receivables_vat) - v(Line::payables_suppliers) - v(Line::payables_social) -
+         v(Line::receivables_vat) + v(Line::receivables_taxes) - v(Line::payables_suppliers) - v(Line::payables_social) -
          v(Line::payables_taxes) - v(Line::payables_vat) - v(Line::deferred_income);
 }
 
@@ -99,6 +99,7 @@ json balance_sheet_json(const BaseCase& bc, int y) {
                  {"receivables_subsidies", v(Line::receivables_subsidies)},
                  {"receivables_investment_grants", v(Line::receivables_investment_grants)},
                  {"receivables_vat", v(Line::receivables_vat)},
+                 {"receivables_taxes", v(Line::receivables_taxes)},
                  {"cash", v(Line::cash)}};
   json liabilities = {{"equity", v(Line::equity)},
                       {"retained_results", v(Line::retained_results)},
@@ -246,7 +247,8 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
   rows.clear();
   std::vector<std::pair<std::string, std::string>> bs_rows = {
       {"assets", "fixed_assets"}, {"assets", "receivables_customers"}, {"assets", "receivables_subsidies"},
-      {"assets", "receivables_investment_grants"}, {"assets", "receivables_vat"}, {"assets", "cash"},
+      {"assets", "receivables_investment_grants"}, {"assets", "receivables_vat"},
+      {"assets", "receivables_taxes"}, {"assets", "cash"},
       {"", "total_assets"}, {"liabilities", "equity"}, {"liabilities", "retained_results"},
       {"liabilities", "grants_unreleased"}, {"liabilities", "loans_outstanding"},
       {"liabilities", "payables_suppliers"}, {"liabilities", "payables_social"}, {"liabilities", "payables_taxes"},
@@ -255,7 +257,7 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
   static const std::map<std::string, std::string> fr = {
       {"fixed_assets", "Immobilisations nettes"}, {"receivables_customers", "Créances clients"},
       {"receivables_subsidies", "Subventions à recevoir"}, {"receivables_investment_grants", "Subv. d'investissement à recevoir"},
-      {"receivables_vat", "Crédit de TVA"}, {"cash", "Trésorerie"}, {"total_assets", "Total actif"},
+      {"receivables_vat", "Crédit de TVA"}, {"receivables_taxes", "Créances fiscales (acomptes d'IS)"}, {"cash", "Trésorerie"}, {"total_assets", "Total actif"},
       {"equity", "Fonds propres et apports"}, {"retained_results", "Résultats cumulés"},
       {"grants_unreleased", "Subventions d'investissement"}, {"loans_outstanding", "Emprunts"},
       {"payables_suppliers", "Dettes fournisseurs"}, {"payables_social", "Dettes sociales"},

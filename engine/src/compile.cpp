@@ -81,6 +81,11 @@ class Compiler {
     p.outputs = sc_.outputs;
     p.simulation = sc_.simulation;
     p.vat_regime = sc_.vat.regime;
+    p.vat_refund = sc_.vat.refund;
+    p.vat_refund_min = sc_.vat.refund_min;
+    p.vat_refund_min_year = sc_.vat.refund_min_year;
+    p.corporate_instalments = sc_.taxes.corporate_instalments;
+    p.corporate_instalment_threshold = sc_.taxes.corporate_instalment_threshold;
     if (sc_.taxes.payroll_tax) {
       p.has_payroll_tax = true;
       p.payroll_tax = *sc_.taxes.payroll_tax;
@@ -751,6 +756,7 @@ class Compiler {
     p.opening_cash = static_field(sc_.financing.opening_cash, 0, "financing: opening_cash");
     default_vat_ = static_field(sc_.vat.default_rate, 0.20, "vat: default_rate");
     p.corporate_rate = static_field(sc_.taxes.corporate_tax_rate, 0, "taxes: corporate_tax");
+    p.vat_refund_delay = static_field(sc_.vat.refund_delay, 2, "vat: refund_delay");
     // revenue and cost items share their per-path fields: window, payment delay, VAT rate
     auto flow_line = [&](const auto& item, const std::string& o, const std::string& kind, bool variable) {
       item_from_[item.name] = month_field(item.from, 0, o);

@@ -15,13 +15,14 @@ const char* line_name(Line l) {
       "staff_wages", "staff_charges", "staff", "payroll_tax", "ebitda", "depreciation",
       "grant_release", "operating_result", "interest", "corporate_tax", "net_result", "caf",
       "in_kind", "cash_revenue", "cash_subsidies", "cash_investment_grants", "cash_equity",
-      "cash_loans", "cash_suppliers", "cash_wages", "cash_social_charges", "cash_investments",
-      "cash_interest", "cash_principal", "cash_vat", "cash_payroll_tax", "cash_corporate_tax",
-      "cash_in", "cash_out", "cash", "investments", "vat_collected", "vat_deductible",
-      "investment_grants_awarded", "fixed_assets", "receivables_customers",
-      "receivables_subsidies", "receivables_investment_grants", "receivables_vat",
-      "deferred_income", "payables_suppliers", "payables_social", "payables_taxes",
-      "payables_vat", "equity", "retained_results", "grants_unreleased", "loans_outstanding"};
+      "cash_loans", "cash_vat_refund", "cash_corporate_tax_refund", "cash_suppliers", "cash_wages",
+      "cash_social_charges", "cash_investments", "cash_interest", "cash_principal", "cash_vat",
+      "cash_payroll_tax", "cash_corporate_tax", "cash_in", "cash_out", "cash", "investments",
+      "vat_collected", "vat_deductible", "investment_grants_awarded", "fixed_assets",
+      "receivables_customers", "receivables_subsidies", "receivables_investment_grants",
+      "receivables_vat", "receivables_taxes", "deferred_income", "payables_suppliers",
+      "payables_social", "payables_taxes", "payables_vat", "equity", "retained_results",
+      "grants_unreleased", "loans_outstanding"};
   static_assert(sizeof(names) / sizeof(names[0]) == kLineCount);
   return names[static_cast<int>(l)];
 }
@@ -73,8 +74,8 @@ AMORCE_HOT void net_and_caf(std::size_t n, In op, In interest, In ctax, In dep, 
     caf[i] = net[i] + dep[i] - rel[i];
   }
 }
-AMORCE_HOT void sum5(std::size_t n, In a, In b, In c, In d, In e, Out out) {
-  for (std::size_t i = 0; i < n; ++i) out[i] = a[i] + b[i] + c[i] + d[i] + e[i];
+AMORCE_HOT void sum7(std::size_t n, In a, In b, In c, In d, In e, In f, In g, Out out) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = a[i] + b[i] + c[i] + d[i] + e[i] + f[i] + g[i];
 }
 AMORCE_HOT void sum9(std::size_t n, In a, In b, In c, In d, In e, In f, In g, In h, In k, Out out) {
   for (std::size_t i = 0; i < n; ++i) out[i] = a[i] + b[i] + c[i] + d[i] + e[i] + f[i] + g[i] + h[i] + k[i];
@@ -110,9 +111,10 @@ AMORCE_HOT void stock_subsidies(std::size_t n, Out acc, Out receivable, Out defe
     deferred[i] = acc[i] < 0 ? -acc[i] : 0;
   }
 }
-AMORCE_HOT void stock_vat(std::size_t n, Out acc, Out payable, Out receivable, In vat_c, In vat_d, In c_vat) {
+AMORCE_HOT void stock_vat(std::size_t n, Out acc, Out payable, Out receivable, In vat_c, In vat_d, In c_vat,
+                          In c_refund) {
   for (std::size_t i = 0; i < n; ++i) {
-    acc[i] += vat_c[i] - vat_d[i] - c_vat[i];
+    acc[i] += vat_c[i] - vat_d[i] - c_vat[i] + c_refund[i];
     receivable[i] = acc[i] < 0 ? -acc[i] : 0;
     payable[i] = acc[i] > 0 ? acc[i] : 0;
   }
@@ -123,10 +125,16 @@ AMORCE_HOT void stock_suppliers(std::size_t n, Out acc, Out out, In costs, In va
     out[i] = acc[i];
   }
 }
-AMORCE_HOT void stock_taxes(std::size_t n, Out acc, Out out, In pt, In ctax, In c_pt, In c_ct) {
+// Payroll tax is always accrued before it is paid (a payable); corporate tax instalments are
+// paid before the year's tax is booked, so its account (État, impôt sur les bénéfices) is a
+// payable when positive and a receivable (prepaid tax) when negative.
+AMORCE_HOT void stock_taxes(std::size_t n, Out acc_pt, Out acc_ct, Out payable, Out receivable, In pt, In ctax,
+                            In c_pt, In c_ct, In c_ct_refund) {
   for (std::size_t i = 0; i < n; ++i) {
-    acc[i] += pt[i] + ctax[i] - c_pt[i] - c_ct[i];
-    out[i] = acc[i];
+    acc_pt[i] += pt[i] - c_pt[i];
+    acc_ct[i] += ctax[i] - c_ct[i] + c_ct_refund[i];
+    payable[i] = acc_pt[i] + (acc_ct[i] > 0 ? acc_ct[i] : 0);
+    receivable[i] = acc_ct[i] < 0 ? -acc_ct[i] : 0;
   }
 }
 
@@ -138,6 +146,7 @@ constexpr bool assigned_by_results(Line l) {
     case Line::equity: case Line::retained_results: case Line::fixed_assets:
     case Line::receivables_customers: case Line::receivables_subsidies: case Line::deferred_income:
     case Line::receivables_investment_grants: case Line::payables_vat: case Line::receivables_vat:
+    case Line::receivables_taxes:
     case Line::payables_suppliers: case Line::payables_social: case Line::payables_taxes:
     case Line::grants_unreleased: case Line::loans_outstanding:
       return true;
@@ -203,7 +212,10 @@ class Builder {
 
   void flows() {
     std::vector<int> delay(n_);
-    std::vector<double> vat(n_);
+    std::vector<double> vat(n_), exempt(n_);
+    // the payroll tax's rapport d'assujettissement needs the revenue not subject to VAT
+    const bool track_exempt = vat_on_ && p_.has_payroll_tax && !p_.staff.empty();
+    if (track_exempt) exempt_revenue_.assign(static_cast<std::size_t>(H_) * n_, 0.0);
     for (int pass = 0; pass < 2; ++pass) {
       const auto& lines = pass == 0 ? p_.revenue : p_.costs;
       for (const auto& f : lines) {
@@ -212,7 +224,9 @@ class Builder {
           delay[i] = month_field(owner, f.paid_after, i, "paid_after", 0, 1200);
           vat[i] = vat_on_ ? s(f.vat_rate, i) : 0.0;
           if (vat[i] < 0 || vat[i] > 1) fail(owner, 0, i, fmt::format("vat_rate {} is outside 0..1", vat[i]));
+          exempt[i] = vat[i] == 0 ? 1.0 : 0.0;
         }
+        const bool add_exempt = track_exempt && pass == 0;
         Line acc = pass == 0 ? Line::revenue : Line::costs;
         Line vat_line = pass == 0 ? Line::vat_collected : Line::vat_deductible;
         Line cash_line = pass == 0 ? Line::cash_revenue : Line::cash_suppliers;
@@ -225,6 +239,10 @@ class Builder {
             acc_m[i] += a[i];
             vat_m[i] += a[i] * vat[i];
             if (f.variable) var_m[i] += a[i];
+          }
+          if (add_exempt) {
+            double* ex_m = exempt_revenue_.data() + static_cast<std::size_t>(m) * n_;
+            for (std::size_t i = 0; i < n_; ++i) ex_m[i] += a[i] * exempt[i];
           }
           for (std::size_t i = 0; i < n_; ++i)
             if (a[i] != 0) schedule(cash_line, m + delay[i], i, a[i] * (1 + vat[i]));
@@ -474,6 +492,7 @@ class Builder {
             total[i] += fte[i] * payroll_tax_brackets(p_.payroll_tax, g) / 12.0;
           }
         }
+      if (vat_on_) assujettissement(fy, total);
       const double allowance = p_.payroll_tax.allowance * fy.months() / 12.0;
       for (int m = fy.first; m <= fy.last; ++m) {
         int pay = after_quarter(m);
@@ -486,10 +505,36 @@ class Builder {
     }
   }
 
+  /// Rapport d'assujettissement (art. 231, 1 CGI): an employer subject to VAT pays the payroll
+  /// tax on the share of its pay equal to (receipts not subject to VAT) / (total receipts), over
+  /// the fiscal year; operating and job subsidies outside the scope of VAT count in both
+  /// (BOI-TPS-TS-20-30 n° 160); subject to VAT on 90 % or more of them, it owes none.
+  void assujettissement(const FiscalYear& fy, std::vector<double>& tax) {
+    std::vector<double> num(n_, 0.0), den(n_, 0.0);
+    for (int m = fy.first; m <= fy.last; ++m) {
+      const std::size_t o = static_cast<std::size_t>(m) * n_;
+      const double *ex = exempt_revenue_.data() + o, *rev = L_.line(Line::revenue) + o,
+                   *so = L_.line(Line::subsidies_operating) + o, *sj = L_.line(Line::subsidies_job) + o;
+      for (std::size_t i = 0; i < n_; ++i) {
+        num[i] += ex[i] + so[i] + sj[i];
+        den[i] += rev[i] + so[i] + sj[i];
+      }
+    }
+    for (std::size_t i = 0; i < n_; ++i) {
+      double r = den[i] > 0 ? std::clamp(num[i] / den[i], 0.0, 1.0) : 1.0;
+      tax[i] *= r <= 0.10 ? 0.0 : r;
+    }
+  }
+
   void vat_settlement() {
     if (!vat_on_) return;
     bool quarterly = p_.vat_regime == "quarterly";
     std::vector<double> credit(n_, 0.0), period_net(n_, 0.0);
+    std::vector<int> delay(n_, 0);
+    const bool refunds = p_.vat_refund != "none";
+    if (refunds)
+      for (std::size_t i = 0; i < n_; ++i)
+        delay[i] = month_field("vat", p_.vat_refund_delay, i, "refund_delay", 1, 120);
     for (int m = 0; m < H_; ++m) {
       const double* c = L_.line(Line::vat_collected) + static_cast<std::size_t>(m) * n_;
       const double* d = L_.line(Line::vat_deductible) + static_cast<std::size_t>(m) * n_;
@@ -497,6 +542,11 @@ class Builder {
       int cal = (p_.start_month - 1 + m) % 12;
       // a quarter cut by the horizon is not settled (its VAT stays on the balance sheet)
       if (quarterly && cal % 3 != 2) continue;
+      // credit refunded (art. 242-0 C annexe II CGI): at a period's end from refund_min (760 EUR,
+      // réel normal), at the calendar year's end from refund_min_year (150 EUR, yearly request)
+      double threshold = INFINITY;
+      if (p_.vat_refund == "period") threshold = p_.vat_refund_min;
+      if (refunds && cal == 11) threshold = std::min(threshold, p_.vat_refund_min_year);
       for (std::size_t i = 0; i < n_; ++i) {
         double due = period_net[i] - credit[i];
         if (due > 0) {
@@ -504,9 +554,55 @@ class Builder {
           credit[i] = 0;
         } else {
           credit[i] = -due;
+          if (credit[i] > 0 && credit[i] >= threshold) {
+            schedule(Line::cash_vat_refund, m + delay[i], i, credit[i]);
+            credit[i] = 0;
+          }
         }
         period_net[i] = 0;
       }
+    }
+  }
+
+  /// Corporate tax (art. 1668 CGI; art. 359 and 360 bis annexe III CGI): rate x max(0, result
+  /// before tax) of each fiscal year, a final year cut by the horizon included, booked in its
+  /// last month. From the second year, four instalments of a quarter of the previous year's
+  /// tax when it exceeds the threshold, on the quarter months (March, June, September,
+  /// December) 2 to 4, 5 to 7, 8 to 10 and 11 to 13 months after the previous year's end; the
+  /// balance is paid in month last + 5 (spec), an excess of instalments refunded in month
+  /// last + 6 (within 30 days of the relevé de solde).
+  void corporate_tax(const std::vector<FiscalYear>& years) {
+    std::vector<double> before(n_), prev(n_, 0.0), tax(n_), quarter(n_);
+    for (std::size_t y = 0; y < years.size(); ++y) {
+      const FiscalYear& fy = years[y];
+      std::fill(before.begin(), before.end(), 0.0);
+      for (int m = fy.first; m <= fy.last; ++m) {
+        const double *op = L_.line(Line::operating_result) + static_cast<std::size_t>(m) * n_,
+                     *in = L_.line(Line::interest) + static_cast<std::size_t>(m) * n_;
+        for (std::size_t i = 0; i < n_; ++i) before[i] += op[i] - in[i];
+      }
+      std::fill(quarter.begin(), quarter.end(), 0.0);  // one instalment
+      if (y > 0 && p_.corporate_instalments) {
+        // the first instalment falls in the first quarter month 2 to 4 months after the
+        // previous year's end (art. 360 bis annexe III CGI, closings at a month's end)
+        const int prev_last = years[y - 1].last;
+        const int prev_cal = (p_.start_month - 1 + prev_last) % 12 + 1;  // 1..12
+        int first = prev_last + 2;
+        while ((prev_cal + (first - prev_last)) % 3 != 0) ++first;
+        for (std::size_t i = 0; i < n_; ++i)
+          quarter[i] = prev[i] > p_.corporate_instalment_threshold ? prev[i] / 4 : 0.0;
+        for (int k = 0; k < 4; ++k)
+          for (std::size_t i = 0; i < n_; ++i)
+            if (quarter[i] != 0) schedule(Line::cash_corporate_tax, first + 3 * k, i, quarter[i]);
+      }
+      for (std::size_t i = 0; i < n_; ++i) {
+        tax[i] = s(p_.corporate_rate, i) * std::max(0.0, before[i]);
+        at(Line::corporate_tax, fy.last, i) += tax[i];
+        double balance = tax[i] - 4 * quarter[i];  // instalments after the horizon count too
+        if (balance > 0) schedule(Line::cash_corporate_tax, fy.last + 5, i, balance);
+        else if (balance < 0) schedule(Line::cash_corporate_tax_refund, fy.last + 6, i, -balance);
+      }
+      std::swap(prev, tax);
     }
   }
 
@@ -527,33 +623,19 @@ class Builder {
         op[i] = eb[i] - dep[i] + rel[i];
       }
     }
-    // corporate tax on each complete fiscal year's positive result before tax
-    std::vector<double> before(n_);
-    for (const auto& fy : years) {
-      if (!fy.complete) continue;
-      std::fill(before.begin(), before.end(), 0.0);
-      for (int m = fy.first; m <= fy.last; ++m) {
-        const double *op = row(Line::operating_result, m), *in = row(Line::interest, m);
-        for (std::size_t i = 0; i < n_; ++i) before[i] += op[i] - in[i];
-      }
-      for (std::size_t i = 0; i < n_; ++i) {
-        double tax = s(p_.corporate_rate, i) * std::max(0.0, before[i]);
-        at(Line::corporate_tax, fy.last, i) += tax;
-        schedule(Line::cash_corporate_tax, fy.last + 4, i, tax);
-      }
-    }
+    corporate_tax(years);
     // cash and balance-sheet stocks: running totals per path, month by month
     const double* opening = st_.slot(p_.opening_cash);
     std::vector<double> cash(opening, opening + n_), equity(opening, opening + n_);
     std::vector<double> retained(n_), fixed(n_), cust(n_), subs(n_), igr(n_), vat(n_), supp(n_), social(n_),
-        taxes(n_), unreleased(n_), loans(n_);
+        payroll_taxes(n_), corporate_taxes(n_), unreleased(n_), loans(n_);
     for (int m = 0; m < H_; ++m) {
       const std::size_t n = n_;
       auto r = [&](Line l) { return row(l, m); };
       net_and_caf(n, r(Line::operating_result), r(Line::interest), r(Line::corporate_tax), r(Line::depreciation),
                   r(Line::grant_release), r(Line::net_result), r(Line::caf));
-      sum5(n, r(Line::cash_revenue), r(Line::cash_subsidies), r(Line::cash_investment_grants), r(Line::cash_equity),
-           r(Line::cash_loans), r(Line::cash_in));
+      sum7(n, r(Line::cash_revenue), r(Line::cash_subsidies), r(Line::cash_investment_grants), r(Line::cash_equity),
+           r(Line::cash_loans), r(Line::cash_vat_refund), r(Line::cash_corporate_tax_refund), r(Line::cash_in));
       sum9(n, r(Line::cash_suppliers), r(Line::cash_wages), r(Line::cash_social_charges), r(Line::cash_investments),
            r(Line::cash_interest), r(Line::cash_principal), r(Line::cash_vat), r(Line::cash_payroll_tax),
            r(Line::cash_corporate_tax), r(Line::cash_out));
@@ -569,13 +651,14 @@ class Builder {
       stock_sub(n, igr.data(), r(Line::receivables_investment_grants), r(Line::investment_grants_awarded),
                 r(Line::cash_investment_grants));
       stock_vat(n, vat.data(), r(Line::payables_vat), r(Line::receivables_vat), r(Line::vat_collected),
-                r(Line::vat_deductible), r(Line::cash_vat));
+                r(Line::vat_deductible), r(Line::cash_vat), r(Line::cash_vat_refund));
       // supplier VAT = deductible VAT less the VAT on investments (paid with the investment)
       stock_suppliers(n, supp.data(), r(Line::payables_suppliers), r(Line::costs), r(Line::vat_deductible),
                       r(Line::cash_investments), r(Line::investments), r(Line::cash_suppliers));
       stock_sub(n, social.data(), r(Line::payables_social), r(Line::staff_charges), r(Line::cash_social_charges));
-      stock_taxes(n, taxes.data(), r(Line::payables_taxes), r(Line::payroll_tax), r(Line::corporate_tax),
-                  r(Line::cash_payroll_tax), r(Line::cash_corporate_tax));
+      stock_taxes(n, payroll_taxes.data(), corporate_taxes.data(), r(Line::payables_taxes), r(Line::receivables_taxes),
+                  r(Line::payroll_tax), r(Line::corporate_tax), r(Line::cash_payroll_tax), r(Line::cash_corporate_tax),
+                  r(Line::cash_corporate_tax_refund));
       stock_sub(n, unreleased.data(), r(Line::grants_unreleased), r(Line::investment_grants_awarded),
                 r(Line::grant_release));
       stock_sub(n, loans.data(), r(Line::loans_outstanding), r(Line::cash_loans), r(Line::cash_principal));
@@ -589,6 +672,7 @@ class Builder {
   std::size_t n_;
   bool vat_on_ = false;
   std::vector<double> grant_ = std::vector<double>(n_);
+  std::vector<double> exempt_revenue_;  ///< [month][path] revenue at VAT rate 0 (payroll tax ratio)
 };
 
 }  // namespace

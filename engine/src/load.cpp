@@ -1626,10 +1626,22 @@ class Builder {
 
   void vat(const YNode& n) {
     if (!expect(n, Kind::map, "vat")) return;
-    check_keys(n, {"regime", "default_rate"}, "vat");
+    check_keys(n, {"regime", "default_rate", "refund", "refund_delay", "refund_min", "refund_min_year"}, "vat");
     sc_.vat.regime = choice(n, "regime", "vat", {"none", "monthly", "quarterly"}, "none");
     sc_.vat.default_rate = opt_expr(n, "default_rate", "vat");
     check_rate(sc_.vat.default_rate, "vat", "default_rate");
+    sc_.vat.refund = choice(n, "refund", "vat", {"period", "year", "none"}, "period");
+    sc_.vat.refund_delay = opt_expr(n, "refund_delay", "vat");
+    check_lit(sc_.vat.refund_delay, "vat", "refund_delay", [](double v) { return v >= 1 && v <= 120; },
+              "a number of months between 1 and 120");
+    using Amount = std::pair<const char*, double*>;
+    for (auto [key, field] :
+         {Amount{"refund_min", &sc_.vat.refund_min}, Amount{"refund_min_year", &sc_.vat.refund_min_year}})
+      if (const YNode* a = find(n, key))
+        if (auto v = number_field(*a, std::string("vat: ") + key)) {
+          if (*v < 0) err(a->pos, std::string("vat: ") + key + " is " + num(*v) + ", expected an amount >= 0");
+          *field = *v;
+        }
   }
 
   void taxes(const YNode& n) {
@@ -1637,9 +1649,16 @@ class Builder {
     check_keys(n, {"payroll_tax", "corporate_tax"}, "taxes");
     if (const YNode* p = find(n, "payroll_tax")) payroll(*p);
     if (const YNode* c = find(n, "corporate_tax"); c && expect(*c, Kind::map, "taxes.corporate_tax")) {
-      check_keys(*c, {"rate"}, "taxes.corporate_tax");
-      sc_.taxes.corporate_tax_rate = req_expr(*c, "rate", "taxes.corporate_tax", c->pos);
-      check_rate(sc_.taxes.corporate_tax_rate, "taxes.corporate_tax", "rate");
+      const std::string ctx = "taxes.corporate_tax";
+      check_keys(*c, {"rate", "instalments", "instalment_threshold"}, ctx);
+      sc_.taxes.corporate_tax_rate = req_expr(*c, "rate", ctx, c->pos);
+      check_rate(sc_.taxes.corporate_tax_rate, ctx, "rate");
+      sc_.taxes.corporate_instalments = choice(*c, "instalments", ctx, {"true", "false"}, "true") == "true";
+      if (const YNode* t = find(*c, "instalment_threshold"))
+        if (auto v = number_field(*t, ctx + ": instalment_threshold")) {
+          if (*v < 0) err(t->pos, ctx + ": instalment_threshold is " + num(*v) + ", expected an amount >= 0");
+          sc_.taxes.corporate_instalment_threshold = *v;
+        }
     }
   }
 

@@ -15,15 +15,16 @@ enum class Line : int {
   staff_charges, staff, payroll_tax, ebitda, depreciation, grant_release, operating_result,
   interest, corporate_tax, net_result, caf, in_kind,
   // cash plan
-  cash_revenue, cash_subsidies, cash_investment_grants, cash_equity, cash_loans, cash_suppliers,
-  cash_wages, cash_social_charges, cash_investments, cash_interest, cash_principal, cash_vat,
-  cash_payroll_tax, cash_corporate_tax, cash_in, cash_out, cash,
+  cash_revenue, cash_subsidies, cash_investment_grants, cash_equity, cash_loans, cash_vat_refund,
+  cash_corporate_tax_refund, cash_suppliers, cash_wages, cash_social_charges, cash_investments,
+  cash_interest, cash_principal, cash_vat, cash_payroll_tax, cash_corporate_tax, cash_in, cash_out,
+  cash,
   // other flows
   investments, vat_collected, vat_deductible, investment_grants_awarded,
   // balance-sheet stocks at the end of each month
   fixed_assets, receivables_customers, receivables_subsidies, receivables_investment_grants,
-  receivables_vat, deferred_income, payables_suppliers, payables_social, payables_taxes,
-  payables_vat, equity, retained_results, grants_unreleased, loans_outstanding,
+  receivables_vat, receivables_taxes, deferred_income, payables_suppliers, payables_social,
+  payables_taxes, payables_vat, equity, retained_results, grants_unreleased, loans_outstanding,
   count
 };
 

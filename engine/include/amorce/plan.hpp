@@ -139,7 +139,12 @@ struct Plan {
   std::vector<std::pair<std::string, int>> series;   ///< name, hist (every named series)
   int opening_cash = -1;
   std::string vat_regime = "none";
+  std::string vat_refund = "period";  ///< period | year | none
+  int vat_refund_delay = -1;          ///< slot: months after the period's last month
+  double vat_refund_min = 760, vat_refund_min_year = 150;
   int corporate_rate = -1;
+  bool corporate_instalments = true;
+  double corporate_instalment_threshold = 3000;
   bool has_payroll_tax = false;
   PayrollTax payroll_tax;
   std::vector<CheckPlan> checks;

@@ -151,6 +151,11 @@ struct Financing {
 struct Vat {
   std::string regime = "none";  ///< none | monthly | quarterly
   std::optional<Expr> default_rate;  ///< default 0.20
+  /// Refund of a VAT credit (art. 242-0 C annexe II CGI): period | year | none.
+  std::string refund = "period";
+  std::optional<Expr> refund_delay;  ///< months after the period's last month, default 2
+  double refund_min = 760;           ///< smallest credit refunded at a period's end
+  double refund_min_year = 150;      ///< smallest credit refunded at the calendar year's end
 };
 
 struct PayrollTax {
@@ -163,6 +168,10 @@ struct PayrollTax {
 struct Taxes {
   std::optional<PayrollTax> payroll_tax;
   std::optional<Expr> corporate_tax_rate;
+  /// Quarterly instalments of corporate tax (art. 1668 CGI) when last year's tax exceeds
+  /// the threshold (3 000 EUR, art. 359 annexe III CGI).
+  bool corporate_instalments = true;
+  double corporate_instalment_threshold = 3000;
 };
 
 struct InKind : ItemBase {};
