@@ -1,5 +1,5 @@
 #pragma once
-/// The validated scenario: plain data produced by the loader (see spec/scenario-format.md).
+/// The validated scenario: plain data produced by the loader (see docs/scenario-format.md).
 /// Every number field is kept as expression text with its source position; the compiler
 /// (compile.hpp) turns them into a Plan. `extends` and `variants` are already resolved.
 #include <map>
@@ -88,7 +88,7 @@ struct CostItem : ItemBase {
 };
 
 struct StaffLine {
-  std::string name;  ///< `name:` if given, else the role
+  std::string name;  ///< `name:` if given, else derived from the role (name_from_role)
   std::string role;
   std::string label;
   SourcePos pos;
