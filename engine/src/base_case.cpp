@@ -1,5 +1,6 @@
 #include "amorce/base_case.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
@@ -81,23 +82,8 @@ double bfr_at(const BaseCase& bc, int m) {
   auto v = [&](Line l) { return bc.ledger.at(l, m, 0); };
   return v(Line::receivables_customers) + v(Line::receivables_subsidies) + v(Line::receivables_investment_grants) +
          v(Line::receivables_vat) - v(Line::payables_suppliers) - v(Line::payables_social) -
-         v(Line::payables_taxes) - v(Line::payables_vat) - v(Line::deferred_income);
-}
-
-json financing_plan_json(const BaseCase& bc, int y) {
-  const FiscalYear& fy = bc.years[y];
-  double inv = year_sum(bc, Line::investments, fy), principal = year_sum(bc, Line::cash_principal, fy);
-  double dbfr = bfr_at(bc, fy.last) - bfr_at(bc, fy.first - 1);
-  double caf = year_sum(bc, Line::caf, fy), eq = year_sum(bc, Line::cash_equity, fy),
-         grants = year_sum(bc, Line::investment_grants_awarded, fy), loans = year_sum(bc, Line::cash_loans, fy);
-  double needs = inv + principal + dbfr, res = caf + eq + grants + loans;
-  double cash_before = fy.first == 0 ? bc.ledger.at(Line::cash, 0, 0) - bc.ledger.at(Line::cash_in, 0, 0) + bc.ledger.at(Line::cash_out, 0, 0)
-                                     : bc.ledger.at(Line::cash, fy.first - 1, 0);
-  return json{{"needs", {{"investments", inv}, {"loan_repayments", principal}, {"bfr_increase", dbfr}, {"total", needs}}},
-              {"resources", {{"caf", caf}, {"equity", eq}, {"investment_grants", grants}, {"loans", loans}, {"total", res}}},
-              {"cash_change", res - needs},
-              {"cash_start", cash_before},
-              {"cash_end", bc.ledger.at(Line::cash, fy.last, 0)}};
+         v(Line::payables_taxes) - v(Line::payables_vat) - v(Line::deferred_income) -
+         v(Line::advances_investment_grants);
 }
 
 }  // namespace
@@ -110,7 +96,7 @@ json balance_sheet_json(const BaseCase& bc, int y) {
                  {"receivables_subsidies", v(Line::receivables_subsidies)},
                  {"receivables_investment_grants", v(Line::receivables_investment_grants)},
                  {"receivables_vat", v(Line::receivables_vat)},
-                 {"cash", v(Line::cash)}};
+                 {"cash", std::max(v(Line::cash), 0.0)}};
   json liabilities = {{"equity", v(Line::equity)},
                       {"retained_results", v(Line::retained_results)},
                       {"grants_unreleased", v(Line::grants_unreleased)},
@@ -119,14 +105,38 @@ json balance_sheet_json(const BaseCase& bc, int y) {
                       {"payables_social", v(Line::payables_social)},
                       {"payables_taxes", v(Line::payables_taxes)},
                       {"payables_vat", v(Line::payables_vat)},
-                      {"deferred_income", v(Line::deferred_income)}};
+                      {"deferred_income", v(Line::deferred_income)},
+                      {"advances_investment_grants", v(Line::advances_investment_grants)},
+                      // negative cash is a bank overdraft (*concours bancaires courants*), a liability
+                      {"bank_overdraft", std::max(-v(Line::cash), 0.0)}};
   double ta = 0, tl = 0;
   for (auto& [k, x] : assets.items()) ta += x.get<double>();
   for (auto& [k, x] : liabilities.items()) tl += x.get<double>();
   double fr = v(Line::equity) + v(Line::retained_results) + v(Line::grants_unreleased) + v(Line::loans_outstanding) -
               v(Line::fixed_assets);
   return json{{"month", m}, {"assets", assets}, {"liabilities", liabilities}, {"total_assets", ta},
-              {"total_liabilities", tl}, {"fonds_de_roulement", fr}, {"bfr", bfr_at(bc, m)}};
+              {"total_liabilities", tl}, {"fonds_de_roulement", fr}, {"bfr", bfr_at(bc, m)}, {"net_cash", v(Line::cash)}};
+}
+
+json financing_plan_json(const BaseCase& bc, int y) {
+  const FiscalYear& fy = bc.years[y];
+  double inv = year_sum(bc, Line::investments, fy), principal = year_sum(bc, Line::cash_principal, fy);
+  double dbfr = bfr_at(bc, fy.last) - bfr_at(bc, fy.first - 1);
+  double caf = year_sum(bc, Line::caf, fy), eq = year_sum(bc, Line::cash_equity, fy),
+         grants = year_sum(bc, Line::investment_grants_awarded, fy), loans = year_sum(bc, Line::cash_loans, fy);
+  // French presentation: a negative CAF is an *insuffisance d'autofinancement*, a need,
+  // never a negative resource (needs and resources both grow by it: the balance is unchanged)
+  const double shortfall = caf < 0 ? -caf : 0.0;
+  if (caf < 0) caf = 0;
+  double needs = inv + principal + dbfr + shortfall, res = caf + eq + grants + loans;
+  double cash_before = fy.first == 0 ? bc.ledger.at(Line::cash, 0, 0) - bc.ledger.at(Line::cash_in, 0, 0) + bc.ledger.at(Line::cash_out, 0, 0)
+                                     : bc.ledger.at(Line::cash, fy.first - 1, 0);
+  return json{{"needs", {{"caf_shortfall", shortfall}, {"investments", inv}, {"loan_repayments", principal},
+                         {"bfr_increase", dbfr}, {"total", needs}}},
+              {"resources", {{"caf", caf}, {"equity", eq}, {"investment_grants", grants}, {"loans", loans}, {"total", res}}},
+              {"cash_change", res - needs},
+              {"cash_start", cash_before},
+              {"cash_end", bc.ledger.at(Line::cash, fy.last, 0)}};
 }
 
 json base_case_json(const BaseCase& bc) {
@@ -241,6 +251,7 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
     }
     rows.push_back({label, cells});
   };
+  fp_row("Insuffisance d'autofinancement [caf_shortfall]", "needs", "caf_shortfall");
   fp_row("Investissements [investments]", "needs", "investments");
   fp_row("Remboursements d'emprunts [loan_repayments]", "needs", "loan_repayments");
   fp_row("Variation du BFR [bfr_increase]", "needs", "bfr_increase");
@@ -260,8 +271,9 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
       {"", "total_assets"}, {"liabilities", "equity"}, {"liabilities", "retained_results"},
       {"liabilities", "grants_unreleased"}, {"liabilities", "loans_outstanding"},
       {"liabilities", "payables_suppliers"}, {"liabilities", "payables_social"}, {"liabilities", "payables_taxes"},
-      {"liabilities", "payables_vat"}, {"liabilities", "deferred_income"}, {"", "total_liabilities"},
-      {"", "fonds_de_roulement"}, {"", "bfr"}};
+      {"liabilities", "payables_vat"}, {"liabilities", "deferred_income"},
+      {"liabilities", "advances_investment_grants"}, {"liabilities", "bank_overdraft"}, {"", "total_liabilities"},
+      {"", "fonds_de_roulement"}, {"", "bfr"}, {"", "net_cash"}};
   static const std::map<std::string, std::string> fr = {
       {"fixed_assets", "Immobilisations nettes"}, {"receivables_customers", "Créances clients"},
       {"receivables_subsidies", "Subventions à recevoir"}, {"receivables_investment_grants", "Subv. d'investissement à recevoir"},
@@ -270,8 +282,10 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
       {"grants_unreleased", "Subventions d'investissement"}, {"loans_outstanding", "Emprunts"},
       {"payables_suppliers", "Dettes fournisseurs"}, {"payables_social", "Dettes sociales"},
       {"payables_taxes", "Dettes fiscales (impôts)"}, {"payables_vat", "TVA à payer"},
-      {"deferred_income", "Produits constatés d'avance"}, {"total_liabilities", "Total passif"},
-      {"fonds_de_roulement", "Fonds de roulement (FR)"}, {"bfr", "BFR"}};
+      {"deferred_income", "Produits constatés d'avance"},
+      {"advances_investment_grants", "Avances sur subv. d'investissement"},
+      {"bank_overdraft", "Concours bancaires courants"}, {"total_liabilities", "Total passif"},
+      {"fonds_de_roulement", "Fonds de roulement (FR)"}, {"bfr", "BFR"}, {"net_cash", "Trésorerie nette (FR - BFR)"}};
   std::vector<json> sheets;
   for (int y = 0; y < static_cast<int>(bc.years.size()); ++y) sheets.push_back(balance_sheet_json(bc, y));
   for (const auto& [grp, key] : bs_rows) {

@@ -20,7 +20,7 @@ const char* line_name(Line l) {
       "cash_in", "cash_out", "cash", "investments", "vat_collected", "vat_deductible",
       "investment_grants_awarded", "fixed_assets", "receivables_customers",
       "receivables_subsidies", "receivables_investment_grants", "receivables_vat",
-      "deferred_income", "payables_suppliers", "payables_social", "payables_taxes",
+      "deferred_income", "advances_investment_grants", "payables_suppliers", "payables_social", "payables_taxes",
       "payables_vat", "equity", "retained_results", "grants_unreleased", "loans_outstanding"};
   static_assert(sizeof(names) / sizeof(names[0]) == kLineCount);
   return names[static_cast<int>(l)];
@@ -101,13 +101,6 @@ AMORCE_HOT void stock_customers(std::size_t n, Out acc, Out out, In rev, In vat_
     out[i] = acc[i];
   }
 }
-AMORCE_HOT void stock_subsidies(std::size_t n, Out acc, Out receivable, Out deferred, In sub, In c_sub) {
-  for (std::size_t i = 0; i < n; ++i) {
-    acc[i] += sub[i] - c_sub[i];
-    receivable[i] = acc[i] > 0 ? acc[i] : 0;
-    deferred[i] = acc[i] < 0 ? -acc[i] : 0;
-  }
-}
 AMORCE_HOT void stock_vat(std::size_t n, Out acc, Out payable, Out receivable, In vat_c, In vat_d, In c_vat) {
   for (std::size_t i = 0; i < n; ++i) {
     acc[i] += vat_c[i] - vat_d[i] - c_vat[i];
@@ -134,8 +127,8 @@ constexpr bool assigned_by_results(Line l) {
     case Line::subsidies: case Line::staff: case Line::ebitda: case Line::operating_result:
     case Line::net_result: case Line::caf: case Line::cash_in: case Line::cash_out: case Line::cash:
     case Line::equity: case Line::retained_results: case Line::fixed_assets:
-    case Line::receivables_customers: case Line::receivables_subsidies: case Line::deferred_income:
-    case Line::receivables_investment_grants: case Line::payables_vat: case Line::receivables_vat:
+    case Line::receivables_customers:
+    case Line::payables_vat: case Line::receivables_vat:
     case Line::payables_suppliers: case Line::payables_social: case Line::payables_taxes:
     case Line::grants_unreleased: case Line::loans_outstanding:
       return true;
@@ -265,6 +258,32 @@ class Builder {
     }
   }
 
+  /// Balance-sheet position of one grant agreement on path i, shown gross (spec 5, French
+  /// presentation): income recognised [lo, hi_h) at per_month less the payments received so
+  /// far; positive = *subvention à recevoir*, negative = *produit constaté d'avance*. Each
+  /// agreement is its own receivable or advance: one funder's advance never offsets another's
+  /// (or another year's) unpaid balance. The walk stops once every event is past and the
+  /// position is settled (|position| < 1e-6 €, floating-point residue); an unsettled one
+  /// (payment due after the horizon) is carried to the last month.
+  void agreement_stock(Line receivable, Line advance, std::size_t i, int lo, int hi_h, double per_month, double total,
+                       std::size_t n_pay, const std::vector<double>& shares, const std::vector<int>& months) {
+    int first = lo, last = hi_h - 1;
+    for (std::size_t q = 0; q < n_pay; ++q) {
+      const int pm = months[q * n_ + i];
+      if (pm < H_) first = std::min(first, pm), last = std::max(last, pm);
+    }
+    double earned = 0, paid = 0;
+    for (int m = std::max(first, 0); m < H_; ++m) {
+      if (m >= lo && m < hi_h) earned += per_month;
+      for (std::size_t q = 0; q < n_pay; ++q)
+        if (months[q * n_ + i] == m) paid += total * shares[q * n_ + i];
+      const double pos = earned - paid;
+      if (m >= last && std::fabs(pos) < 1e-6) break;
+      if (pos > 0) at(receivable, m, i) += pos;
+      else if (pos < 0) at(advance, m, i) -= pos;
+    }
+  }
+
   void subsidies() {
     const auto years = fiscal_years(p_);
     std::vector<double> shares;
@@ -329,6 +348,7 @@ class Builder {
           }
           for (std::size_t q = 0; q < sp.payments.size(); ++q)
             schedule(Line::cash_subsidies, months[q * n_ + i], i, total * shares[q * n_ + i]);
+          agreement_stock(Line::receivables_subsidies, Line::deferred_income, i, lo, std::min(hi, H_), per_month, total, sp.payments.size(), shares, months);
         }
       }
     }
@@ -371,6 +391,9 @@ class Builder {
         if (!active[i]) continue;
         for (std::size_t q = 0; q < ip.payments.size(); ++q)
           schedule(Line::cash_investment_grants, months[q * n_ + i], i, grant_[i] * shares[q * n_ + i]);
+        // awarded in the month of purchase: receivable until paid, an advance if paid before
+        agreement_stock(Line::receivables_investment_grants, Line::advances_investment_grants, i, when[i], when[i] + 1,
+                        grant_[i], grant_[i], ip.payments.size(), shares, months);
       }
     }
   }
@@ -519,7 +542,7 @@ class Builder {
     // cash and balance-sheet stocks: running totals per path, month by month
     const double* opening = st_.slot(p_.opening_cash);
     std::vector<double> cash(opening, opening + n_), equity(opening, opening + n_);
-    std::vector<double> retained(n_), fixed(n_), cust(n_), subs(n_), igr(n_), vat(n_), supp(n_), social(n_),
+    std::vector<double> retained(n_), fixed(n_), cust(n_), vat(n_), supp(n_), social(n_),
         taxes(n_), unreleased(n_), loans(n_);
     for (int m = 0; m < H_; ++m) {
       const std::size_t n = n_;
@@ -538,10 +561,6 @@ class Builder {
       stock_sub(n, fixed.data(), r(Line::fixed_assets), r(Line::investments), r(Line::depreciation));
       stock_customers(n, cust.data(), r(Line::receivables_customers), r(Line::revenue), r(Line::vat_collected),
                       r(Line::cash_revenue));
-      stock_subsidies(n, subs.data(), r(Line::receivables_subsidies), r(Line::deferred_income), r(Line::subsidies),
-                      r(Line::cash_subsidies));
-      stock_sub(n, igr.data(), r(Line::receivables_investment_grants), r(Line::investment_grants_awarded),
-                r(Line::cash_investment_grants));
       stock_vat(n, vat.data(), r(Line::payables_vat), r(Line::receivables_vat), r(Line::vat_collected),
                 r(Line::vat_deductible), r(Line::cash_vat));
       // supplier VAT = deductible VAT less the VAT on investments (paid with the investment)

@@ -25,6 +25,11 @@ BaseCase run_base_case(const Plan& plan);
 /// Year-end balance sheet, *fonds de roulement* and *BFR* of fiscal year y (path 0).
 nlohmann::json balance_sheet_json(const BaseCase& bc, int y);
 
+/// *Plan de financement* of fiscal year y (path 0): needs (an *insuffisance
+/// d'autofinancement* when the CAF is negative, investments, loan repayments, increase in BFR)
+/// and resources (CAF, equity, investment grants, loans); resources - needs = change in cash.
+nlohmann::json financing_plan_json(const BaseCase& bc, int y);
+
 /// The full base case: months, every monthly line and series, years (P&L, balance sheet,
 /// financing plan, figures), indicators and checks. Schema in docs/json-schema.md.
 nlohmann::json base_case_json(const BaseCase& bc);

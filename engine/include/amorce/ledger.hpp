@@ -22,7 +22,7 @@ enum class Line : int {
   investments, vat_collected, vat_deductible, investment_grants_awarded,
   // balance-sheet stocks at the end of each month
   fixed_assets, receivables_customers, receivables_subsidies, receivables_investment_grants,
-  receivables_vat, deferred_income, payables_suppliers, payables_social, payables_taxes,
+  receivables_vat, deferred_income, advances_investment_grants, payables_suppliers, payables_social, payables_taxes,
   payables_vat, equity, retained_results, grants_unreleased, loans_outstanding,
   count
 };

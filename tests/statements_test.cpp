@@ -1,0 +1,179 @@
+// The French presentation of the base-case statements (issue 12, point 3), each rule on a
+// small scenario computed by hand (arithmetic in the comments):
+//   - grants receivable and received in advance shown gross, per agreement;
+//   - negative cash as *concours bancaires courants* on the liabilities side;
+//   - a negative CAF as *insuffisance d'autofinancement* among the needs;
+//   - the *soldes intermédiaires de gestion*;
+//   - the line-by-line monthly cash plan.
+// Tolerance 1e-6 €: only floating-point rounding separates the hand computation and the engine.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "amorce/base_case.hpp"
+#include "amorce/compile.hpp"
+#include "amorce/ledger.hpp"
+#include "amorce/load.hpp"
+
+namespace {
+
+using namespace amorce;
+using nlohmann::json;
+
+constexpr double kTol = 1e-6;
+
+struct Case {
+  std::unique_ptr<Plan> plan;
+  BaseCase bc;
+  double at(Line l, int m) const { return bc.ledger.at(l, m, 0); }
+};
+
+Case run(const std::string& body, int horizon = 12) {
+  std::string yaml = "amorce: 1\nname: t\nstart: 2027-01\nhorizon: " + std::to_string(horizon) + "\n" + body;
+  Case c;
+  c.plan = std::make_unique<Plan>(compile(load_scenario_text(yaml, "t.yaml")));
+  c.bc = run_base_case(*c.plan);
+  return c;
+}
+
+double num(const json& j) { return j.get<double>(); }
+
+// ---------------------------------------------------------------- grants shown gross
+
+TEST(GrossGrants, OneFundersAdvanceDoesNotOffsetAnothersReceivable) {
+  // a: 12 000 a year, 1 000/month recognised in months 0-11, paid in full at end + 3 = 15
+  //    (after the horizon): receivable 1 000 x (m + 1) at month m.
+  // b: once 12 000 from 6 until 18, 1 000/month from month 6, paid in full at start (month 6):
+  //    advance 12 000 - 1 000 x (m - 5) at month m >= 6.
+  // Month 5: receivable 6 000, advance 0. Month 6: receivable 7 000, advance 11 000.
+  // Year end (month 11): receivable 12 000, advance 12 000 - 6 000 = 6 000 (netted: 6 000 | 0).
+  Case c = run(R"Y(
+subsidies:
+  - {name: a, amount: 12_000, period: year, payments: [{share: 1, at: end + 3}]}
+  - {name: b, amount: 12_000, period: once, from: 6, until: 18, payments: [{share: 1, at: start}]}
+)Y");
+  EXPECT_NEAR(c.at(Line::receivables_subsidies, 5), 6000, kTol);
+  EXPECT_NEAR(c.at(Line::deferred_income, 5), 0, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_subsidies, 6), 7000, kTol);
+  EXPECT_NEAR(c.at(Line::deferred_income, 6), 11000, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_subsidies, 11), 12000, kTol);
+  EXPECT_NEAR(c.at(Line::deferred_income, 11), 6000, kTol);
+  json bs = balance_sheet_json(c.bc, 0);
+  EXPECT_NEAR(num(bs["assets"]["receivables_subsidies"]), 12000, kTol);
+  EXPECT_NEAR(num(bs["liabilities"]["deferred_income"]), 6000, kTol);
+  EXPECT_NEAR(num(bs["total_assets"]), num(bs["total_liabilities"]), kTol);
+}
+
+TEST(GrossGrants, EachYearlyAgreementIsItsOwnReceivableOrAdvance) {
+  // 12 000 a year for two fiscal years, 50 % at start - 2 and 50 % at end + 3.
+  // Agreement 2027 (months 0-11): 6 000 in month max(0, -2) = 0, 6 000 in month 15.
+  // Agreement 2028 (months 12-23): 6 000 in month 10, 6 000 in month 27 (after the horizon).
+  // Month 10: 2027 earned 11 000, received 6 000 -> receivable 5 000; 2028 earned 0, received
+  //           6 000 -> advance 6 000 (netted: advance 1 000).
+  // Month 11: 2027 receivable 6 000, 2028 advance 6 000 (netted: nothing at all).
+  // Month 23: 2027 settled in month 15; 2028 earned 12 000, received 6 000 -> receivable 6 000.
+  Case c = run(R"Y(
+subsidies:
+  - name: region
+    amount: 12_000
+    period: year
+    payments: [{share: 0.5, at: start - 2}, {share: 0.5, at: end + 3}]
+)Y", 24);
+  EXPECT_NEAR(c.at(Line::cash_subsidies, 0), 6000, kTol);
+  EXPECT_NEAR(c.at(Line::cash_subsidies, 10), 6000, kTol);
+  EXPECT_NEAR(c.at(Line::cash_subsidies, 15), 6000, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_subsidies, 10), 5000, kTol);
+  EXPECT_NEAR(c.at(Line::deferred_income, 10), 6000, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_subsidies, 11), 6000, kTol);
+  EXPECT_NEAR(c.at(Line::deferred_income, 11), 6000, kTol);
+  EXPECT_NEAR(c.at(Line::receivables_subsidies, 23), 6000, kTol);
+  EXPECT_NEAR(c.at(Line::deferred_income, 23), 0, kTol);
+  for (int y = 0; y < 2; ++y) {
+    json bs = balance_sheet_json(c.bc, y);
+    EXPECT_NEAR(num(bs["total_assets"]), num(bs["total_liabilities"]), kTol) << y;
+  }
+}
+
+TEST(GrossGrants, InvestmentGrantPaidBeforeThePurchaseIsAnAdvance) {
+  // i1: 10 000 bought in month 6, grant 4 000 paid at start - 3 = month 3: an advance of 4 000
+  //     in months 3-5 (a liability), nothing once awarded in month 6.
+  // i2: 3 000 bought in month 2, grant 1 000 paid at end + 20 (after the horizon): receivable
+  //     1 000 from month 2 on.
+  // Month 4: receivable 1 000 and advance 4 000 (netted: a negative receivable of -3 000).
+  Case c = run(R"Y(
+investments:
+  - {name: i1, amount: 10_000, month: 6, life: 10, grant: {amount: 4_000, payments: [{share: 1, at: start - 3}]}}
+  - {name: i2, amount: 3_000, month: 2, life: 10, grant: {amount: 1_000, payments: [{share: 1, at: end + 20}]}}
+)Y");
+  EXPECT_NEAR(c.at(Line::cash_investment_grants, 3), 4000, kTol);
+  for (int m = 0; m < 12; ++m) {
+    EXPECT_NEAR(c.at(Line::advances_investment_grants, m), (m >= 3 && m < 6) ? 4000 : 0, kTol) << m;
+    EXPECT_NEAR(c.at(Line::receivables_investment_grants, m), m >= 2 ? 1000 : 0, kTol) << m;
+  }
+  json bs = balance_sheet_json(c.bc, 0);
+  EXPECT_NEAR(num(bs["assets"]["receivables_investment_grants"]), 1000, kTol);
+  EXPECT_NEAR(num(bs["liabilities"]["advances_investment_grants"]), 0, kTol);
+  EXPECT_NEAR(num(bs["total_assets"]), num(bs["total_liabilities"]), kTol);
+}
+
+// ---------------------------------------------------------------- overdraft and CAF shortfall
+
+// Opening cash 1 000; a tool of 2 400 bought in month 0 (life 24: 100/month); rent 500/month.
+// Year end (month 11): cash = 1 000 - 2 400 - 12 x 500 = -7 400;
+// fixed assets 2 400 - 1 200 = 1 200; net result -6 000 - 1 200 = -7 200; CAF = -7 200 + 1 200
+// = -6 000.
+const char* kLossMaking = R"Y(
+costs:
+  rent: {amount: 500}
+investments:
+  - {name: tool, amount: 2_400, month: 0, life: 24}
+financing:
+  opening_cash: 1_000
+)Y";
+
+TEST(Overdraft, NegativeCashIsABankOverdraftOnTheLiabilitiesSide) {
+  Case c = run(kLossMaking);
+  EXPECT_NEAR(c.at(Line::cash, 11), -7400, kTol);  // the ledger keeps the signed balance
+  json bs = balance_sheet_json(c.bc, 0);
+  EXPECT_NEAR(num(bs["assets"]["cash"]), 0, kTol);
+  EXPECT_NEAR(num(bs["liabilities"]["bank_overdraft"]), 7400, kTol);
+  EXPECT_NEAR(num(bs["net_cash"]), -7400, kTol);
+  // assets: 1 200 of fixed assets; liabilities: 1 000 - 7 200 + 7 400 = 1 200
+  EXPECT_NEAR(num(bs["total_assets"]), 1200, kTol);
+  EXPECT_NEAR(num(bs["total_liabilities"]), 1200, kTol);
+  // net cash = fonds de roulement - BFR: (1 000 - 7 200 - 1 200) - 0
+  EXPECT_NEAR(num(bs["fonds_de_roulement"]) - num(bs["bfr"]), -7400, kTol);
+}
+
+TEST(Overdraft, PositiveCashStaysAnAsset) {
+  Case c = run("financing:\n  opening_cash: 5_000\n");
+  json bs = balance_sheet_json(c.bc, 0);
+  EXPECT_NEAR(num(bs["assets"]["cash"]), 5000, kTol);
+  EXPECT_NEAR(num(bs["liabilities"]["bank_overdraft"]), 0, kTol);
+}
+
+TEST(FinancingPlan, NegativeCafIsAnInsuffisanceDAutofinancementAmongTheNeeds) {
+  Case c = run(kLossMaking);
+  json fp = base_case_json(c.bc)["years"][0]["financing_plan"];
+  EXPECT_NEAR(num(fp["needs"]["caf_shortfall"]), 6000, kTol);
+  EXPECT_NEAR(num(fp["needs"]["investments"]), 2400, kTol);
+  EXPECT_NEAR(num(fp["needs"]["total"]), 8400, kTol);
+  EXPECT_NEAR(num(fp["resources"]["caf"]), 0, kTol);
+  EXPECT_NEAR(num(fp["resources"]["total"]), 0, kTol);
+  // resources - needs = change in cash: -8 400 = -7 400 - 1 000
+  EXPECT_NEAR(num(fp["cash_change"]), -8400, kTol);
+  EXPECT_NEAR(num(fp["cash_end"]) - num(fp["cash_start"]), -8400, kTol);
+}
+
+TEST(FinancingPlan, PositiveCafIsAResource) {
+  // revenue 1 000/month, nothing else: CAF 12 000
+  Case c = run("revenue:\n  sales: {amount: 1_000}\n");
+  json fp = base_case_json(c.bc)["years"][0]["financing_plan"];
+  EXPECT_NEAR(num(fp["resources"]["caf"]), 12000, kTol);
+  EXPECT_NEAR(num(fp["needs"]["caf_shortfall"]), 0, kTol);
+}
+
+}  // namespace
