@@ -310,6 +310,10 @@ void check_presentation(const BaseCase& bc) {
       }
     ASSERT_NEAR(bs["total_assets"].get<double>(), bs["total_liabilities"].get<double>(), kCent);
     ASSERT_NEAR(bs["fonds_de_roulement"].get<double>() - bs["bfr"].get<double>(), bs["net_cash"].get<double>(), kCent);
+    // the soldes intermédiaires de gestion end on the ledger's net result
+    double net = 0;
+    for (int m = bc.years[y].first; m <= bc.years[y].last; ++m) net += bc.ledger.at(Line::net_result, m, 0);
+    ASSERT_NEAR(sig_json(bc, y)["net_result"].get<double>(), net, kCent);
     nlohmann::json fp = financing_plan_json(bc, y);
     ASSERT_GE(fp["resources"]["caf"].get<double>(), 0.0);
     ASSERT_GE(fp["needs"]["caf_shortfall"].get<double>(), 0.0);

@@ -176,4 +176,51 @@ TEST(FinancingPlan, PositiveCafIsAResource) {
   EXPECT_NEAR(num(fp["needs"]["caf_shortfall"]), 0, kTol);
 }
 
+// ---------------------------------------------------------------- SIG
+
+TEST(Sig, CascadeComputedByHand) {
+  // Per month: goods sold 2 000 (kind sales), services 1 000; purchases 800 (variable), rent
+  // 300 (fixed); one post: wages 1 000, employer charges 400; operating grant 6 000 a year
+  // (500/month), job aid 200/month; a 12 000 van bought in month 0 over 60 months (200/month)
+  // with a 50 % grant (released 100/month); a 10 000 bullet loan at 12 % (interest 100/month in
+  // months 1-11: 1 100); corporate tax 25 %.
+  // Year: sales_goods 24 000, production_sold 12 000, revenue 36 000, variable 9 600,
+  // margin 26 400, other costs 3 600, value added 22 800; EBE = 22 800 + 6 000 + 2 400
+  // - 12 000 - 4 800 = 14 400; operating = 14 400 - 2 400 + 1 200 = 13 200;
+  // current = 13 200 - 1 100 = 12 100; exceptional 0; IS = 0.25 x 12 100 = 3 025;
+  // net = 9 075.
+  Case c = run(R"Y(
+revenue:
+  goods: {amount: 2_000, kind: sales}
+  repairs: {amount: 1_000, kind: services}
+costs:
+  purchases: {amount: 800, behaviour: variable}
+  rent: {amount: 300}
+staff:
+  - {name: mechanic, fte: 1, gross_monthly: 1_000, employer_rate: 0.4}
+subsidies:
+  - {name: region, amount: 6_000, period: year}
+  - {name: aide, amount: 200, period: month, kind: job}
+investments:
+  - {name: van, amount: 12_000, month: 0, life: 60, grant: {share: 0.5}}
+financing:
+  loans:
+    - {name: bank, principal: 10_000, month: 0, rate: 0.12, term: 12, type: bullet}
+taxes:
+  corporate_tax: {rate: 0.25}
+)Y");
+  json sig = sig_json(c.bc, 0);
+  const std::pair<const char*, double> expected[] = {
+      {"sales_goods", 24000}, {"production_sold", 12000}, {"revenue", 36000}, {"variable_costs", 9600},
+      {"margin", 26400},      {"other_costs", 3600},      {"value_added", 22800}, {"subsidies_operating", 6000},
+      {"subsidies_job", 2400}, {"payroll_tax", 0},        {"staff_wages", 12000}, {"staff_charges", 4800},
+      {"ebitda", 14400},      {"depreciation", 2400},     {"grant_release", 1200}, {"operating_result", 13200},
+      {"interest", 1100},     {"current_result", 12100},  {"exceptional_result", 0}, {"corporate_tax", 3025},
+      {"net_result", 9075}};
+  for (const auto& [key, v] : expected) EXPECT_NEAR(num(sig[key]), v, kTol) << key;
+  // the soldes agree with the ledger's own lines
+  json is = base_case_json(c.bc)["years"][0]["income_statement"];
+  for (const char* key : {"ebitda", "operating_result", "net_result"}) EXPECT_NEAR(num(sig[key]), num(is[key]), kTol) << key;
+}
+
 }  // namespace

@@ -71,6 +71,37 @@ const Row kPnl[] = {
     {"in_kind", "Contributions volontaires en nature"},
 };
 
+/// The *soldes intermédiaires de gestion* in cascade order: key, French label, and whether the
+/// row is a solde (a subtotal) rather than one of its components.
+struct SigRow {
+  const char* key;
+  const char* label;
+  bool solde;
+};
+const SigRow kSig[] = {
+    {"sales_goods", "Ventes de marchandises (kind: sales)", false},
+    {"production_sold", "Production vendue (services, autres)", false},
+    {"revenue", "Chiffre d'affaires", true},
+    {"variable_costs", "- Achats et charges variables", false},
+    {"margin", "Marge (CA - charges variables)", true},
+    {"other_costs", "- Autres achats et charges externes", false},
+    {"value_added", "Valeur ajoutée", true},
+    {"subsidies_operating", "+ Subventions d'exploitation", false},
+    {"subsidies_job", "+ Aides aux postes", false},
+    {"payroll_tax", "- Impôts et taxes (taxe sur les salaires)", false},
+    {"staff_wages", "- Salaires bruts", false},
+    {"staff_charges", "- Charges sociales patronales", false},
+    {"ebitda", "Excédent brut d'exploitation (EBE)", true},
+    {"depreciation", "- Dotations aux amortissements", false},
+    {"grant_release", "+ Quote-part subv. d'investissement", false},
+    {"operating_result", "Résultat d'exploitation", true},
+    {"interest", "- Charges financières (intérêts)", false},
+    {"current_result", "Résultat courant avant impôts", true},
+    {"exceptional_result", "Résultat exceptionnel", true},
+    {"corporate_tax", "- Impôt sur les sociétés", false},
+    {"net_result", "Résultat net", true},
+};
+
 Line line_of(const std::string& key) {
   for (int l = 0; l < kLineCount; ++l)
     if (key == line_name(static_cast<Line>(l))) return static_cast<Line>(l);
@@ -139,6 +170,43 @@ json financing_plan_json(const BaseCase& bc, int y) {
               {"cash_end", bc.ledger.at(Line::cash, fy.last, 0)}};
 }
 
+json sig_json(const BaseCase& bc, int y) {
+  const FiscalYear& fy = bc.years[y];
+  const Plan& p = *bc.plan;
+  auto sum = [&](Line l) { return year_sum(bc, l, fy); };
+  double goods = 0;  // revenue items of kind `sales`; the rest is production vendue
+  for (const auto& f : p.revenue)
+    if (f.kind == "sales")
+      for (int m = fy.first; m <= fy.last; ++m) goods += bc.state.hist(f.amount_hist, m)[0];
+  const double revenue = sum(Line::revenue), variable = sum(Line::variable_costs), costs = sum(Line::costs);
+  const double margin = revenue - variable, value_added = margin - (costs - variable);
+  const double ebitda = value_added + sum(Line::subsidies_operating) + sum(Line::subsidies_job) -
+                        sum(Line::payroll_tax) - sum(Line::staff_wages) - sum(Line::staff_charges);
+  const double operating = ebitda - sum(Line::depreciation) + sum(Line::grant_release);
+  const double current = operating - sum(Line::interest), exceptional = 0.0;
+  return json{{"sales_goods", goods},
+              {"production_sold", revenue - goods},
+              {"revenue", revenue},
+              {"variable_costs", variable},
+              {"margin", margin},
+              {"other_costs", costs - variable},
+              {"value_added", value_added},
+              {"subsidies_operating", sum(Line::subsidies_operating)},
+              {"subsidies_job", sum(Line::subsidies_job)},
+              {"payroll_tax", sum(Line::payroll_tax)},
+              {"staff_wages", sum(Line::staff_wages)},
+              {"staff_charges", sum(Line::staff_charges)},
+              {"ebitda", ebitda},
+              {"depreciation", sum(Line::depreciation)},
+              {"grant_release", sum(Line::grant_release)},
+              {"operating_result", operating},
+              {"interest", sum(Line::interest)},
+              {"current_result", current},
+              {"exceptional_result", exceptional},
+              {"corporate_tax", sum(Line::corporate_tax)},
+              {"net_result", current + exceptional - sum(Line::corporate_tax)}};
+}
+
 json base_case_json(const BaseCase& bc) {
   const Plan& p = *bc.plan;
   json out;
@@ -174,6 +242,7 @@ json base_case_json(const BaseCase& bc) {
     json pnl;
     for (const Row& r : kPnl) pnl[r.key] = year_sum(bc, line_of(r.key), fy);
     yr["income_statement"] = pnl;
+    yr["sig"] = sig_json(bc, y);
     json figs;
     for (int f = 0; f < kFigureCount; ++f) figs[figure_name(static_cast<Figure>(f))] = num(bc.results.figure(static_cast<Figure>(f), y, 0));
     yr["figures"] = figs;
@@ -235,12 +304,20 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
   std::vector<std::string> head;
   for (const auto& fy : bc.years) head.push_back(fy.label + (fy.complete ? "" : "*"));
   std::vector<std::pair<std::string, std::vector<std::string>>> rows;
-  for (const Row& r : kPnl) {
+  std::vector<json> sigs;
+  for (int y = 0; y < static_cast<int>(bc.years.size()); ++y) sigs.push_back(sig_json(bc, y));
+  for (const SigRow& r : kSig) {
     std::vector<std::string> cells;
-    for (const auto& fy : bc.years) cells.push_back(format_euros(year_sum(bc, line_of(r.key), fy)));
-    rows.push_back({fmt::format("{} [{}]", r.label, r.key), cells});
+    for (const auto& sg : sigs) cells.push_back(format_euros(sg[r.key].get<double>()));
+    rows.push_back({fmt::format("{}{} [{}]", r.solde ? "= " : "  ", r.label, r.key), cells});
   }
-  table(os, "Compte de résultat (income statement)", head, rows);
+  for (const char* key : {"caf", "in_kind"}) {  // after the soldes: CAF and contributions en nature
+    std::vector<std::string> cells;
+    for (const auto& fy : bc.years) cells.push_back(format_euros(year_sum(bc, line_of(key), fy)));
+    const Row* r = std::find_if(std::begin(kPnl), std::end(kPnl), [&](const Row& x) { return std::string(x.key) == key; });
+    rows.push_back({fmt::format("  {} [{}]", r->label, key), cells});
+  }
+  table(os, "Compte de résultat et soldes intermédiaires de gestion (income statement, SIG)", head, rows);
 
   rows.clear();
   auto fp_row = [&](const std::string& label, const std::string& grp, const std::string& key) {

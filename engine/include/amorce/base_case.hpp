@@ -30,6 +30,11 @@ nlohmann::json balance_sheet_json(const BaseCase& bc, int y);
 /// and resources (CAF, equity, investment grants, loans); resources - needs = change in cash.
 nlohmann::json financing_plan_json(const BaseCase& bc, int y);
 
+/// *Soldes intermédiaires de gestion* of fiscal year y (path 0), from the model's lines:
+/// marge, valeur ajoutée, EBE, résultats d'exploitation, courant, exceptionnel (0) and net.
+/// Definitions in docs/model-reference.md.
+nlohmann::json sig_json(const BaseCase& bc, int y);
+
 /// The full base case: months, every monthly line and series, years (P&L, balance sheet,
 /// financing plan, figures), indicators and checks. Schema in docs/json-schema.md.
 nlohmann::json base_case_json(const BaseCase& bc);
