@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "amorce/base_case.hpp"
+#include "amorce/cash_plan.hpp"
 #include "amorce/compile.hpp"
 #include "amorce/error.hpp"
 #include "amorce/evaluate.hpp"
@@ -300,6 +301,15 @@ Deviation check_ledger(const Ledger& L, const std::vector<FiscalYear>& years, co
 /// liabilities side, CAF shortfall among the needs) still balances at every fiscal-year end,
 /// and the financing plan's resources - needs is the year's change in cash.
 void check_presentation(const BaseCase& bc) {
+  // the line-by-line cash plan adds up to the ledger's cash_in / cash_out every month
+  CashPlan cp = cash_plan(bc);
+  for (int m = 0; m < bc.ledger.horizon; ++m) {
+    double in = 0, out = 0;
+    for (const auto& r : cp.receipts) in += r.months[static_cast<std::size_t>(m)];
+    for (const auto& r : cp.payments) out += r.months[static_cast<std::size_t>(m)];
+    ASSERT_NEAR(in, bc.ledger.at(Line::cash_in, m, 0), kCent) << "cash plan receipts, month " << m;
+    ASSERT_NEAR(out, bc.ledger.at(Line::cash_out, m, 0), kCent) << "cash plan payments, month " << m;
+  }
   for (int y = 0; y < static_cast<int>(bc.years.size()); ++y) {
     SCOPED_TRACE("fiscal year " + std::to_string(y));
     nlohmann::json bs = balance_sheet_json(bc, y);

@@ -11,9 +11,12 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <sstream>
+#include <vector>
 #include <string>
 
 #include "amorce/base_case.hpp"
+#include "amorce/cash_plan.hpp"
 #include "amorce/compile.hpp"
 #include "amorce/ledger.hpp"
 #include "amorce/load.hpp"
@@ -221,6 +224,100 @@ taxes:
   // the soldes agree with the ledger's own lines
   json is = base_case_json(c.bc)["years"][0]["income_statement"];
   for (const char* key : {"ebitda", "operating_result", "net_result"}) EXPECT_NEAR(num(sig[key]), num(is[key]), kTol) << key;
+}
+
+// ---------------------------------------------------------------- cash plan line by line
+
+TEST(CashPlan, EveryItemOnItsOwnRowComputedByHand) {
+  // H = 6, no VAT. Sales 1 000/month paid the month after: 1 000 in months 1-5. Rent 300 every
+  // month. Wages 1 000 in the month, employer charges 500 the month after (months 1-5). A
+  // one-off grant of 3 000 paid at start + 2 (month 2). A computer of 1 200 in month 1. Equity
+  // 4 000 and a 6 000 loan drawn in month 0, 12 % (1 %/month), 6 months, linear: principal
+  // 1 000 in months 1-5 (month 6 is past the horizon), interest 1 % of the balance:
+  // 60, 50, 40, 30, 20.
+  Case c = run(R"Y(
+revenue:
+  sales: {amount: 1_000, paid_after: 1, label: Ventes}
+costs:
+  rent: {amount: 300}
+staff:
+  - {name: coord, fte: 1, gross_monthly: 1_000, employer_rate: 0.5}
+subsidies:
+  - {name: city, amount: 3_000, period: once, from: 0, until: 6, payments: [{share: 1, at: start + 2}]}
+investments:
+  - {name: pc, amount: 1_200, month: 1, life: 12}
+financing:
+  opening_cash: 2_000
+  equity: [{amount: 4_000, month: 0}]
+  loans:
+    - {name: bank, principal: 6_000, month: 0, rate: 0.12, term: 6, type: linear}
+)Y", 6);
+  CashPlan cp = cash_plan(c.bc);
+  using V = std::vector<double>;
+  const std::vector<std::pair<std::string, V>> receipts = {
+      {"revenue:sales", {0, 1000, 1000, 1000, 1000, 1000}},
+      {"subsidy:city", {0, 0, 3000, 0, 0, 0}},
+      {"equity:1", {4000, 0, 0, 0, 0, 0}},
+      {"loan:bank", {6000, 0, 0, 0, 0, 0}}};
+  const std::vector<std::pair<std::string, V>> payments = {
+      {"cost:rent", {300, 300, 300, 300, 300, 300}},
+      {"wages:coord", {1000, 1000, 1000, 1000, 1000, 1000}},
+      {"social_charges:coord", {0, 500, 500, 500, 500, 500}},
+      {"cash_payroll_tax", {0, 0, 0, 0, 0, 0}},
+      {"cash_vat", {0, 0, 0, 0, 0, 0}},
+      {"cash_corporate_tax", {0, 0, 0, 0, 0, 0}},
+      {"investment:pc", {0, 1200, 0, 0, 0, 0}},
+      {"loan_principal:bank", {0, 1000, 1000, 1000, 1000, 1000}},
+      {"loan_interest:bank", {0, 60, 50, 40, 30, 20}}};
+  auto expect_rows = [](const std::vector<CashPlanRow>& got, const std::vector<std::pair<std::string, V>>& want) {
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t r = 0; r < want.size(); ++r) {
+      EXPECT_EQ(got[r].key, want[r].first);
+      for (std::size_t m = 0; m < 6; ++m) EXPECT_NEAR(got[r].months[m], want[r].second[m], kTol) << want[r].first << " " << m;
+    }
+  };
+  expect_rows(cp.receipts, receipts);
+  expect_rows(cp.payments, payments);
+  EXPECT_EQ(cp.receipts[0].label, "Ventes");
+  // month 1: 2 000 + 10 000 - 1 300 (month 0) = 10 700 at the start; in 1 000, out 300 + 1 000
+  // + 500 + 1 200 + 1 000 + 60 = 4 060; end 7 640
+  EXPECT_NEAR(cp.cash_start[1], 10700, kTol);
+  EXPECT_NEAR(cp.cash_in[1], 1000, kTol);
+  EXPECT_NEAR(cp.cash_out[1], 4060, kTol);
+  EXPECT_NEAR(cp.cash_end[1], 7640, kTol);
+  // JSON and CSV carry the same rows
+  json j = base_case_json(c.bc)["cash_plan"];
+  EXPECT_EQ(j["payments"][8]["key"], "loan_interest:bank");
+  EXPECT_NEAR(num(j["payments"][8]["months"][2]), 50, kTol);
+  std::ostringstream csv;
+  write_cash_plan_csv(csv, c.bc, cp);
+  EXPECT_NE(csv.str().find("out,\"loan_interest:bank\",cash_interest,\"bank\",0.00,60.00,50.00,40.00,30.00,20.00\n"),
+            std::string::npos)
+      << csv.str();
+}
+
+/// The rows of each side add up to the ledger's cash_in / cash_out every month, on every
+/// bundled scenario (tolerance 1e-6 €: the same flows summed in another order).
+TEST(CashPlan, RowsSumToTheTotalCashFlowOnEveryBundledScenario) {
+  int scenarios = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(AMORCE_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(entry.path().string());
+    ++scenarios;
+    Plan plan = compile(load_scenario(entry.path().string(), ""));
+    BaseCase bc = run_base_case(plan);
+    CashPlan cp = cash_plan(bc);
+    EXPECT_GT(cp.receipts.size() + cp.payments.size(), 10u);
+    for (int m = 0; m < plan.horizon; ++m) {
+      double in = 0, out = 0;
+      for (const auto& r : cp.receipts) in += r.months[static_cast<std::size_t>(m)];
+      for (const auto& r : cp.payments) out += r.months[static_cast<std::size_t>(m)];
+      EXPECT_NEAR(in, bc.ledger.at(Line::cash_in, m, 0), 1e-6) << m;
+      EXPECT_NEAR(out, bc.ledger.at(Line::cash_out, m, 0), 1e-6) << m;
+      EXPECT_NEAR(cp.cash_start[static_cast<std::size_t>(m)] + in - out, bc.ledger.at(Line::cash, m, 0), 1e-6) << m;
+    }
+  }
+  EXPECT_GE(scenarios, 7);
 }
 
 }  // namespace

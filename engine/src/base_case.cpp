@@ -6,6 +6,7 @@
 #include <map>
 #include <ostream>
 
+#include "amorce/cash_plan.hpp"
 #include "amorce/evaluate.hpp"
 
 namespace amorce {
@@ -16,6 +17,7 @@ BaseCase run_base_case(const Plan& plan) {
   BaseCase bc;
   bc.plan = &plan;
   init_block(bc.state, plan, 1, 0, plan.simulation.seed, /*base_case=*/true, nullptr);
+  bc.ledger.keep_flows = true;  // the line-by-line cash plan (cash_plan.hpp)
   simulate_block(bc.state, bc.ledger);
   compute_results(bc.state, bc.ledger, bc.results);
   bc.years = fiscal_years(plan);
@@ -254,6 +256,7 @@ json base_case_json(const BaseCase& bc) {
   json ind;
   for (int k = 0; k < kIndicatorCount; ++k) ind[indicator_name(static_cast<Indicator>(k))] = num(bc.results.indicator(static_cast<Indicator>(k), 0));
   out["indicators"] = ind;
+  out["cash_plan"] = cash_plan_json(cash_plan(bc));
   json checks = json::object();
   for (std::size_t c = 0; c < p.checks.size(); ++c) {
     json per_year = json::array();
@@ -267,9 +270,7 @@ json base_case_json(const BaseCase& bc) {
   return out;
 }
 
-namespace {
-
-void table(std::ostream& os, const std::string& title, const std::vector<std::string>& head,
+void print_table(std::ostream& os, const std::string& title, const std::vector<std::string>& head,
            const std::vector<std::pair<std::string, std::vector<std::string>>>& rows) {
   std::size_t w0 = 0;
   for (const auto& r : rows) w0 = std::max(w0, r.first.size());
@@ -295,7 +296,6 @@ void table(std::ostream& os, const std::string& title, const std::vector<std::st
   }
 }
 
-}  // namespace
 
 void print_base_case(std::ostream& os, const BaseCase& bc) {
   const Plan& p = *bc.plan;
@@ -317,7 +317,7 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
     const Row* r = std::find_if(std::begin(kPnl), std::end(kPnl), [&](const Row& x) { return std::string(x.key) == key; });
     rows.push_back({fmt::format("  {} [{}]", r->label, key), cells});
   }
-  table(os, "Compte de résultat et soldes intermédiaires de gestion (income statement, SIG)", head, rows);
+  print_table(os, "Compte de résultat et soldes intermédiaires de gestion (income statement, SIG)", head, rows);
 
   rows.clear();
   auto fp_row = [&](const std::string& label, const std::string& grp, const std::string& key) {
@@ -339,7 +339,7 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
   fp_row("Emprunts [loans]", "resources", "loans");
   fp_row("Total ressources [resources]", "resources", "total");
   fp_row("Variation de trésorerie [cash_change]", "", "cash_change");
-  table(os, "Plan de financement (financing plan)", head, rows);
+  print_table(os, "Plan de financement (financing plan)", head, rows);
 
   rows.clear();
   std::vector<std::pair<std::string, std::string>> bs_rows = {
@@ -370,16 +370,9 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
     for (const auto& bs : sheets) cells.push_back(format_euros(grp.empty() ? bs[key].get<double>() : bs[grp][key].get<double>()));
     rows.push_back({fmt::format("{} [{}]", fr.at(key), key), cells});
   }
-  table(os, "Bilan en fin d'exercice (balance sheet at year end)", head, rows);
+  print_table(os, "Bilan en fin d'exercice (balance sheet at year end)", head, rows);
 
-  rows.clear();
-  std::vector<std::string> mhead = {"revenue", "subsidies", "costs", "staff", "ebitda", "cash_in", "cash_out", "cash"};
-  for (int m = 0; m < p.horizon; ++m) {
-    std::vector<std::string> cells;
-    for (const auto& k : mhead) cells.push_back(format_euros(bc.ledger.at(line_of(k), m, 0)));
-    rows.push_back({month_label(p, m), cells});
-  }
-  table(os, "Plan de trésorerie mensuel (monthly cash plan)", mhead, rows);
+  print_cash_plan(os, bc, cash_plan(bc));
 
   rows.clear();
   for (int k = 0; k < kIndicatorCount; ++k) {
@@ -394,7 +387,7 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
     else s = format_euros(v);
     rows.push_back({indicator_name(ind), {s}});
   }
-  table(os, "Indicateurs (indicators)", {"value"}, rows);
+  print_table(os, "Indicateurs (indicators)", {"value"}, rows);
 
   if (!p.checks.empty()) {
     rows.clear();
@@ -406,7 +399,7 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
       }
       rows.push_back({fmt::format("{} ({})", p.checks[c].name, p.checks[c].text), cells});
     }
-    table(os, "Contrôles (checks)", head, rows);
+    print_table(os, "Contrôles (checks)", head, rows);
   }
   bool partial = false;
   for (const auto& fy : bc.years) partial |= !fy.complete;

@@ -152,6 +152,7 @@ class Builder {
       if (!assigned_by_results(static_cast<Line>(l)))
         std::fill_n(L_.data.data() + static_cast<std::size_t>(l) * per_line, per_line, 0.0);
     L_.subsidy_income.assign(p_.subsidies.size() * static_cast<std::size_t>(H_) * n_, 0.0);
+    L_.flows.clear();
     vat_on_ = p_.vat_regime != "none";
     flows();
     staff();
@@ -172,6 +173,21 @@ class Builder {
     if (m < H_) at(l, m, i) += v;
   }
   double s(int slot, std::size_t i) const { return st_.slot(slot)[i]; }
+
+  /// A new per-item cash-flow row (base case only): its index in L_.flows, or -1 when the
+  /// ledger does not keep them (Monte Carlo blocks).
+  int flow_row(Line l, std::string key, const std::string& label) {
+    if (!L_.keep_flows) return -1;
+    L_.flows.push_back({std::move(key), label, l, std::vector<double>(static_cast<std::size_t>(H_) * n_, 0.0)});
+    return static_cast<int>(L_.flows.size()) - 1;
+  }
+  /// Records v at month m in a per-item row, with schedule()'s rule (m < 0 is month 0,
+  /// past the horizon is dropped).
+  void record(int row, int m, std::size_t i, double v) {
+    if (row < 0) return;
+    if (m < 0) m = 0;
+    if (m < H_) L_.flows[static_cast<std::size_t>(row)].v[static_cast<std::size_t>(m) * n_ + i] += v;
+  }
 
   [[noreturn]] void fail(const std::string& owner, int month, std::size_t i, const std::string& what) {
     throw DomainError(fmt::format("{}{}: {} (path {}, seed {})", p_.file.empty() ? "" : p_.file + ": ", owner, what,
@@ -201,6 +217,7 @@ class Builder {
         Line acc = pass == 0 ? Line::revenue : Line::costs;
         Line vat_line = pass == 0 ? Line::vat_collected : Line::vat_deductible;
         Line cash_line = pass == 0 ? Line::cash_revenue : Line::cash_suppliers;
+        const int row = flow_row(cash_line, (pass == 0 ? "revenue:" : "cost:") + f.name, f.label.empty() ? f.name : f.label);
         for (int m = 0; m < H_; ++m) {
           const double* a = st_.hist(f.amount_hist, m);
           double* acc_m = L_.line(acc) + static_cast<std::size_t>(m) * n_;
@@ -213,6 +230,9 @@ class Builder {
           }
           for (std::size_t i = 0; i < n_; ++i)
             if (a[i] != 0) schedule(cash_line, m + delay[i], i, a[i] * (1 + vat[i]));
+          if (row >= 0)
+            for (std::size_t i = 0; i < n_; ++i)
+              if (a[i] != 0) record(row, m + delay[i], i, a[i] * (1 + vat[i]));
         }
       }
     }
@@ -220,6 +240,9 @@ class Builder {
 
   void staff() {
     for (const auto& sp : p_.staff) {
+      const std::string label = sp.label.empty() ? (sp.role.empty() ? sp.name : sp.role) : sp.label;
+      const int wages = flow_row(Line::cash_wages, "wages:" + sp.name, label);
+      const int charges = flow_row(Line::cash_social_charges, "social_charges:" + sp.name, label);
       for (int m = 0; m < H_; ++m) {
         const double* w = st_.hist(sp.wage_hist, m);
         const double* c = st_.hist(sp.charges_hist, m);
@@ -229,6 +252,11 @@ class Builder {
           at(Line::cash_wages, m, i) += w[i];               // wages paid in the month
           schedule(Line::cash_social_charges, m + 1, i, c[i]);  // charges the month after
         }
+        if (wages >= 0)
+          for (std::size_t i = 0; i < n_; ++i) {
+            record(wages, m, i, w[i]);
+            record(charges, m + 1, i, c[i]);
+          }
       }
     }
   }
@@ -295,6 +323,7 @@ class Builder {
       std::string owner = "subsidy '" + sp.name + "'";
       Line line = sp.kind == "job" ? Line::subsidies_job : Line::subsidies_operating;
       double* income = L_.subsidy_income.data() + k * static_cast<std::size_t>(H_) * n_;
+      const int row = flow_row(Line::cash_subsidies, "subsidy:" + sp.name, sp.label.empty() ? sp.name : sp.label);
       std::vector<int> from(n_), until(n_);
       for (std::size_t i = 0; i < n_; ++i) {
         from[i] = std::max(0, round_month(std::clamp(s(sp.from, i), -1e6, 1e6)));
@@ -346,8 +375,10 @@ class Builder {
             at(line, m, i) += per_month;
             income[static_cast<std::size_t>(m) * n_ + i] += per_month;
           }
-          for (std::size_t q = 0; q < sp.payments.size(); ++q)
+          for (std::size_t q = 0; q < sp.payments.size(); ++q) {
             schedule(Line::cash_subsidies, months[q * n_ + i], i, total * shares[q * n_ + i]);
+            record(row, months[q * n_ + i], i, total * shares[q * n_ + i]);
+          }
           agreement_stock(Line::receivables_subsidies, Line::deferred_income, i, lo, std::min(hi, H_), per_month, total, sp.payments.size(), shares, months);
         }
       }
@@ -361,6 +392,9 @@ class Builder {
     for (const auto& ip : p_.investments) {
       std::string owner = "investment '" + ip.name + "'";
       std::vector<int> when(n_);
+      const std::string label = ip.label.empty() ? ip.name : ip.label;
+      const int row = flow_row(Line::cash_investments, "investment:" + ip.name, label);
+      const int grant_row = ip.has_grant ? flow_row(Line::cash_investment_grants, "investment_grant:" + ip.name, label) : -1;
       for (std::size_t i = 0; i < n_; ++i) {
         when[i] = month_field(owner, ip.month, i, "month", 0, H_ - 1);
         int life = round_month(s(ip.life, i));
@@ -371,6 +405,7 @@ class Builder {
         at(Line::investments, d, i) += amount;
         at(Line::vat_deductible, d, i) += amount * vat;
         at(Line::cash_investments, d, i) += amount * (1 + vat);
+        record(row, d, i, amount * (1 + vat));
         double dep = amount / life;
         for (int m = d; m < std::min(H_, d + life); ++m) at(Line::depreciation, m, i) += dep;
         double grant = 0;
@@ -389,8 +424,10 @@ class Builder {
       payment_terms(ip.payments, shares, months, owner + " grant", active);
       for (std::size_t i = 0; i < n_; ++i) {
         if (!active[i]) continue;
-        for (std::size_t q = 0; q < ip.payments.size(); ++q)
+        for (std::size_t q = 0; q < ip.payments.size(); ++q) {
           schedule(Line::cash_investment_grants, months[q * n_ + i], i, grant_[i] * shares[q * n_ + i]);
+          record(grant_row, months[q * n_ + i], i, grant_[i] * shares[q * n_ + i]);
+        }
         // awarded in the month of purchase: receivable until paid, an advance if paid before
         agreement_stock(Line::receivables_investment_grants, Line::advances_investment_grants, i, when[i], when[i] + 1,
                         grant_[i], grant_[i], ip.payments.size(), shares, months);
@@ -401,6 +438,10 @@ class Builder {
   void loans() {
     for (const auto& lp : p_.loans) {
       std::string owner = "loan '" + lp.name + "'";
+      const std::string label = lp.label.empty() ? lp.name : lp.label;
+      const int draw_row = flow_row(Line::cash_loans, "loan:" + lp.name, label);
+      const int interest_row = flow_row(Line::cash_interest, "loan_interest:" + lp.name, label);
+      const int principal_row = flow_row(Line::cash_principal, "loan_principal:" + lp.name, label);
       for (std::size_t i = 0; i < n_; ++i) {
         int d = month_field(owner, lp.month, i, "month", 0, H_ - 1);
         int term = round_month(s(lp.term, i));
@@ -410,6 +451,7 @@ class Builder {
         if (def < 0 || def >= term) fail(owner, d, i, fmt::format("deferral {} must be between 0 and term - 1 ({})", def, term - 1));
         if (P < 0) fail(owner, d, i, fmt::format("principal {} is negative", P));
         at(Line::cash_loans, d, i) += P;
+        record(draw_row, d, i, P);
         int nrep = term - def;
         double annuity = r == 0 ? P / nrep : P * r / (1 - std::pow(1 + r, -nrep));
         double bal = P;
@@ -426,17 +468,23 @@ class Builder {
           at(Line::interest, m, i) += interest;
           at(Line::cash_interest, m, i) += interest;
           at(Line::cash_principal, m, i) += principal;
+          record(interest_row, m, i, interest);
+          record(principal_row, m, i, principal);
         }
       }
     }
   }
 
   void equity() {
-    for (const auto& e : p_.equity)
+    for (std::size_t k = 0; k < p_.equity.size(); ++k) {
+      const auto& e = p_.equity[k];
+      const int row = flow_row(Line::cash_equity, "equity:" + std::to_string(k + 1), e.label);
       for (std::size_t i = 0; i < n_; ++i) {
         int m = month_field("financing: equity", e.month, i, "month", 0, H_ - 1);
         at(Line::cash_equity, m, i) += s(e.amount, i);
+        record(row, m, i, s(e.amount, i));
       }
+    }
     for (const auto& [label, h] : p_.in_kind)
       for (int m = 0; m < H_; ++m)
         for (std::size_t i = 0; i < n_; ++i) at(Line::in_kind, m, i) += st_.hist(h, m)[i];

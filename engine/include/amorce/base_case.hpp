@@ -3,6 +3,8 @@
 /// French *prévisionnel* reads: compte de résultat, plan de financement, bilan, cash plan.
 #include <iosfwd>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +46,10 @@ void print_base_case(std::ostream& os, const BaseCase& bc);
 
 /// Monthly lines as CSV (one row per month).
 void write_base_case_csv(std::ostream& os, const BaseCase& bc);
+
+/// An aligned terminal table: a title, column heads, and rows of (label, cells); labels may be UTF-8.
+void print_table(std::ostream& os, const std::string& title, const std::vector<std::string>& head,
+                 const std::vector<std::pair<std::string, std::vector<std::string>>>& rows);
 
 /// 12 345 (French thousands separator, no decimals); "-" for NaN.
 std::string format_euros(double v);

@@ -30,8 +30,23 @@ enum class Line : int {
 const char* line_name(Line l);
 constexpr int kLineCount = static_cast<int>(Line::count);
 
+/// The cash flows of one scenario item (a revenue or cost item, a staff line's wages or
+/// charges, a grant, an investment, a loan's draw, interest or principal, an equity
+/// contribution), [month][path]. Kept only when Ledger::keep_flows is set (the base case):
+/// the Monte Carlo blocks never pay for them.
+struct ItemFlow {
+  std::string key;  ///< "revenue:NAME", "cost:NAME", "wages:NAME", "social_charges:NAME", "subsidy:NAME",
+                    ///< "investment:NAME", "investment_grant:NAME", "loan:NAME", "loan_interest:NAME",
+                    ///< "loan_principal:NAME", "equity:K" (K = 1, 2... in scenario order)
+  std::string label;
+  Line line;  ///< the ledger cash line it is part of
+  std::vector<double> v;
+};
+
 /// Ledger of one block.
 struct Ledger {
+  bool keep_flows = false;             ///< set before simulate_block to fill `flows`
+  std::vector<ItemFlow> flows;         ///< per-item cash flows (keep_flows only)
   int horizon = 0;
   std::size_t n = 0;
   std::vector<double> data;            ///< [line][month][path]
