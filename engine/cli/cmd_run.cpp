@@ -2,6 +2,11 @@
 #include <iostream>
 #include <unistd.h>
 
+#include <sstream>
+
+#include "amorce/atomic_file.hpp"
+#include "amorce/base_case.hpp"
+#include "amorce/cash_plan.hpp"
 #include "amorce/compile.hpp"
 #include "amorce/load.hpp"
 #include "amorce/run.hpp"
@@ -41,7 +46,7 @@ Command add_run_command(CLI::App& app) {
   auto* sub = app.add_subcommand("run", "Monte Carlo run: probability of a cash shortfall, funding need, breakeven...");
   sub->add_option("FILE", o->file, "scenario YAML file")->required();
   add_run_flags(sub, o->flags);
-  sub->add_option("--out", o->out_dir, "write summary.json, monthly.csv, annual.csv, indicators.csv to this directory");
+  sub->add_option("--out", o->out_dir, "write summary.json, monthly.csv, annual.csv, indicators.csv and the base case's cash_plan.csv to this directory");
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));
   sub->add_option("--report", o->report, "also write the funder's HTML report (French) to this file");
   sub->add_flag("--keep-paths", o->keep_paths, "keep every path's monthly cash (memory grows with paths x months); --out then writes paths.csv");
@@ -53,7 +58,14 @@ Command add_run_command(CLI::App& app) {
             ro.keep_paths = o->keep_paths;
             ro.progress = isatty(fileno(stderr)) != 0;
             RunResult result = run_monte_carlo(plan, ro);
-            if (!o->out_dir.empty()) write_run_outputs(o->out_dir, plan, result);
+            if (!o->out_dir.empty()) {
+              write_run_outputs(o->out_dir, plan, result);
+              // the base case's monthly cash plan line by line (a base-case statement)
+              BaseCase bc = run_base_case(plan);
+              std::ostringstream csv;
+              write_cash_plan_csv(csv, bc, cash_plan(bc));
+              write_file_atomic(o->out_dir + "/cash_plan.csv", csv.str());
+            }
             if (!o->report.empty()) write_report_file(o->report, o->file, sc, plan, result, "fr", "");
             if (o->format == "json") std::cout << run_summary_json(plan, result).dump(2) << "\n";
             else print_run_summary(std::cout, plan, result);
