@@ -379,7 +379,8 @@ class Builder {
             schedule(Line::cash_subsidies, months[q * n_ + i], i, total * shares[q * n_ + i]);
             record(row, months[q * n_ + i], i, total * shares[q * n_ + i]);
           }
-          agreement_stock(Line::receivables_subsidies, Line::deferred_income, i, lo, std::min(hi, H_), per_month, total, sp.payments.size(), shares, months);
+          agreement_stock(Line::receivables_subsidies, Line::deferred_income, i, lo, std::min(hi, H_), per_month, total,
+                          sp.payments.size(), shares, months);
         }
       }
     }
@@ -478,7 +479,8 @@ class Builder {
   void equity() {
     for (std::size_t k = 0; k < p_.equity.size(); ++k) {
       const auto& e = p_.equity[k];
-      const int row = flow_row(Line::cash_equity, "equity:" + std::to_string(k + 1), e.label);
+      const int row = flow_row(Line::cash_equity, "equity:" + std::to_string(k + 1),
+                               e.label.empty() ? "equity " + std::to_string(k + 1) : e.label);
       for (std::size_t i = 0; i < n_; ++i) {
         int m = month_field("financing: equity", e.month, i, "month", 0, H_ - 1);
         at(Line::cash_equity, m, i) += s(e.amount, i);
