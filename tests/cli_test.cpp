@@ -157,6 +157,12 @@ TEST(Cli, RunOutWritesFiles) {
   EXPECT_EQ(written["run"]["seed"].get<long long>(), 3);
   std::string head = slurp(out / "indicators.csv").substr(0, 200);
   EXPECT_EQ(head.rfind("indicator,", 0), 0u) << head;
+  // the base case's cash plan line by line, as `amorce check --format cash-plan` prints it
+  Result cp = amorce("check " + quote(f) + " --format cash-plan");
+  ASSERT_EQ(cp.status, 0) << cp.err;
+  EXPECT_EQ(cp.out.rfind("side,key,line,label,2027-01,", 0), 0u) << cp.out.substr(0, 200);
+  EXPECT_NE(cp.out.find("\nin,\"revenue:labour\",cash_revenue,"), std::string::npos);
+  EXPECT_EQ(slurp(out / "cash_plan.csv"), cp.out);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "amorce/base_case.hpp"
+#include "amorce/cash_plan.hpp"
 #include "amorce/compile.hpp"
 #include "amorce/error.hpp"
 #include "amorce/evaluate.hpp"
@@ -298,7 +299,8 @@ Deviation check_ledger(const Ledger& L, const std::vector<FiscalYear>& years, co
                       v(Line::receivables_taxes) + v(Line::cash);
       double liabilities = v(Line::equity) + v(Line::retained_results) + v(Line::grants_unreleased) +
                            v(Line::loans_outstanding) + v(Line::payables_suppliers) + v(Line::payables_social) +
-                           v(Line::payables_taxes) + v(Line::payables_vat) + v(Line::deferred_income);
+                           v(Line::payables_taxes) + v(Line::payables_vat) + v(Line::deferred_income) +
+                           v(Line::advances_investment_grants);
       double diff = std::fabs(assets - liabilities);
       if (!(diff <= d.balance)) {  // also catches NaN
         d.balance = std::isnan(diff) ? INFINITY : diff;
@@ -322,6 +324,41 @@ Deviation check_ledger(const Ledger& L, const std::vector<FiscalYear>& years, co
     }
   }
   return d;
+}
+
+/// The French presentation of the base case (gross grant positions, overdraft on the
+/// liabilities side, CAF shortfall among the needs) still balances at every fiscal-year end,
+/// and the financing plan's resources - needs is the year's change in cash.
+void check_presentation(const BaseCase& bc) {
+  // the line-by-line cash plan adds up to the ledger's cash_in / cash_out every month
+  CashPlan cp = cash_plan(bc);
+  for (int m = 0; m < bc.ledger.horizon; ++m) {
+    double in = 0, out = 0;
+    for (const auto& r : cp.receipts) in += r.months[static_cast<std::size_t>(m)];
+    for (const auto& r : cp.payments) out += r.months[static_cast<std::size_t>(m)];
+    ASSERT_NEAR(in, bc.ledger.at(Line::cash_in, m, 0), kCent) << "cash plan receipts, month " << m;
+    ASSERT_NEAR(out, bc.ledger.at(Line::cash_out, m, 0), kCent) << "cash plan payments, month " << m;
+  }
+  for (int y = 0; y < static_cast<int>(bc.years.size()); ++y) {
+    SCOPED_TRACE("fiscal year " + std::to_string(y));
+    nlohmann::json bs = balance_sheet_json(bc, y);
+    for (const char* side : {"assets", "liabilities"})
+      for (auto& [k, v] : bs[side].items()) {
+        if (k == "retained_results") continue;  // accumulated losses are negative
+        ASSERT_GE(v.get<double>(), -kCent) << side << "." << k << " is negative";
+      }
+    ASSERT_NEAR(bs["total_assets"].get<double>(), bs["total_liabilities"].get<double>(), kCent);
+    ASSERT_NEAR(bs["fonds_de_roulement"].get<double>() - bs["bfr"].get<double>(), bs["net_cash"].get<double>(), kCent);
+    // the soldes intermédiaires de gestion end on the ledger's net result
+    double net = 0;
+    for (int m = bc.years[y].first; m <= bc.years[y].last; ++m) net += bc.ledger.at(Line::net_result, m, 0);
+    ASSERT_NEAR(sig_json(bc, y)["net_result"].get<double>(), net, kCent);
+    nlohmann::json fp = financing_plan_json(bc, y);
+    ASSERT_GE(fp["resources"]["caf"].get<double>(), 0.0);
+    ASSERT_GE(fp["needs"]["caf_shortfall"].get<double>(), 0.0);
+    ASSERT_NEAR(fp["resources"]["total"].get<double>() - fp["needs"]["total"].get<double>(),
+                fp["cash_end"].get<double>() - fp["cash_start"].get<double>(), kCent);
+  }
 }
 
 TEST(Identity, BalanceSheetBalancesOnRandomScenarios) {
@@ -348,6 +385,7 @@ TEST(Identity, BalanceSheetBalancesOnRandomScenarios) {
       ASSERT_LT(d.balance, kCent) << "base case, month " << d.worst_month;
       ASSERT_LT(d.cash, kCent) << "base case cash recursion";
       ASSERT_LT(d.categories, kCent) << "base case cash categories";
+      check_presentation(bc);
     } catch (const DomainError& e) {
       FAIL() << "base case DomainError: " << e.what();
     }

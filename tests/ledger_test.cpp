@@ -39,7 +39,8 @@ struct Case {
   double total_liabilities(int m) const {
     return at(Line::equity, m) + at(Line::retained_results, m) + at(Line::grants_unreleased, m) +
            at(Line::loans_outstanding, m) + at(Line::payables_suppliers, m) + at(Line::payables_social, m) +
-           at(Line::payables_taxes, m) + at(Line::payables_vat, m) + at(Line::deferred_income, m);
+           at(Line::payables_taxes, m) + at(Line::payables_vat, m) + at(Line::deferred_income, m) +
+           at(Line::advances_investment_grants, m);
   }
 };
 

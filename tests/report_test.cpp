@@ -172,6 +172,23 @@ TEST(Report, EveryBundledScenarioGivesASelfContainedFrenchReport) {
   }
 }
 
+TEST(Report, CashPlanLineByLineAndFrenchStatements) {
+  // the épicerie's base case: a row per item in the monthly cash plan, the SIG soldes and the
+  // insuffisance d'autofinancement row of the financing plan
+  REQUIRE_ASSETS();
+  Rendered r = render(std::string(AMORCE_SOURCE_DIR) + "/scenarios/epicerie_solidaire.yaml", "fr", 200);
+  const std::size_t at = r.html.find("<section id=\"cash-plan\">");
+  ASSERT_NE(at, std::string::npos);
+  const std::string section = r.html.substr(at, r.html.find("</section>", at) - at);
+  for (const char* row : {"Ventes et prestations encaissées (TTC) : sales", "Emprunts (déblocage) : bank",
+                          "Salaires : responsable", "Charges sociales patronales : vendeur", "Intérêts d&#39;emprunts : bank",
+                          "Total des décaissements", "Trésorerie en fin de mois"})
+    EXPECT_NE(section.find(row), std::string::npos) << row;
+  EXPECT_EQ(section.find("<table class=\"cash-plan\">", section.find("<h3>2029</h3>")) != std::string::npos, true);
+  for (const char* row : {"Valeur ajoutée", "Résultat courant avant impôts", "Insuffisance d&#39;autofinancement"})
+    EXPECT_NE(r.html.find(row), std::string::npos) << row;
+}
+
 TEST(Report, EnglishWithLangEn) {
   REQUIRE_ASSETS();
   Rendered r = render(bundled().front(), "en", 200);

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "amorce/base_case.hpp"
+#include "amorce/cash_plan.hpp"
 #include "amorce/compile.hpp"
 #include "amorce/load.hpp"
 #include "amorce/warnings.hpp"
@@ -16,7 +17,9 @@ Command add_check_command(CLI::App& app) {
   auto* sub = app.add_subcommand("check", "validate a scenario and print its base case (every input at its base value)");
   sub->add_option("FILE", o->file, "scenario YAML file")->required();
   sub->add_option("--variant", o->variant, "apply a named variant of the scenario")->check(non_empty_validator());
-  sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "csv", "json"}));
+  sub->add_option("--format", o->format,
+                  "output format: table, json, csv (monthly lines) or cash-plan (the monthly cash plan line by line, CSV)")
+      ->check(CLI::IsMember({"table", "csv", "json", "cash-plan"}));
   return {sub, [o]() {
             Scenario sc = load_scenario(o->file, o->variant);
             Plan plan = compile(sc);
@@ -26,6 +29,8 @@ Command add_check_command(CLI::App& app) {
               std::cout << base_case_json(bc).dump(2) << "\n";
             } else if (o->format == "csv") {
               write_base_case_csv(std::cout, bc);
+            } else if (o->format == "cash-plan") {
+              write_cash_plan_csv(std::cout, bc, cash_plan(bc));
             } else {
               std::cerr << o->file << ": ok (" << sc.inputs.size() << " inputs, "
                         << sc.revenue.size() + sc.costs.size() + sc.staff.size() << " items, "

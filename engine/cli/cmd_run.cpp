@@ -43,7 +43,8 @@ Command add_run_command(CLI::App& app) {
   auto* sub = app.add_subcommand("run", "Monte Carlo run: probability of a cash shortfall, funding need, breakeven...");
   sub->add_option("FILE", o->file, "scenario YAML file")->required();
   add_run_flags(sub, o->flags);
-  auto* oout = sub->add_option("--out", o->out_dir, "write summary.json, monthly.csv, annual.csv, indicators.csv to this directory");
+  auto* oout = sub->add_option("--out", o->out_dir,
+                               "write summary.json, monthly.csv, annual.csv, indicators.csv and the base case's cash_plan.csv to this directory");
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));
   auto* oreport = sub->add_option("--report", o->report, "also write the funder's HTML report (French) to this file");
   sub->add_option("--metrics", o->metrics,

@@ -1,11 +1,13 @@
 #include "amorce/base_case.hpp"
 #include "amorce/format.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
 #include <ostream>
 
+#include "amorce/cash_plan.hpp"
 #include "amorce/evaluate.hpp"
 #include "amorce/warnings.hpp"
 
@@ -17,6 +19,7 @@ BaseCase run_base_case(const Plan& plan) {
   BaseCase bc;
   bc.plan = &plan;
   init_block(bc.state, plan, 1, 0, plan.simulation.seed, /*base_case=*/true, nullptr);
+  bc.ledger.keep_flows = true;  // the line-by-line cash plan (cash_plan.hpp)
   simulate_block(bc.state, bc.ledger);
   compute_results(bc.state, bc.ledger, bc.results);
   bc.years = fiscal_years(plan);
@@ -59,6 +62,37 @@ const Row kPnl[] = {
     {"in_kind", "Contributions volontaires en nature"},
 };
 
+/// The *soldes intermédiaires de gestion* in cascade order: key, French label, and whether the
+/// row is a solde (a subtotal) rather than one of its components.
+struct SigRow {
+  const char* key;
+  const char* label;
+  bool solde;
+};
+const SigRow kSig[] = {
+    {"sales_goods", "Ventes de marchandises (kind: sales)", false},
+    {"production_sold", "Production vendue (services, autres)", false},
+    {"revenue", "Chiffre d'affaires", true},
+    {"variable_costs", "- Achats et charges variables", false},
+    {"margin", "Marge (CA - charges variables)", true},
+    {"other_costs", "- Autres achats et charges externes", false},
+    {"value_added", "Valeur ajoutée", true},
+    {"subsidies_operating", "+ Subventions d'exploitation", false},
+    {"subsidies_job", "+ Aides aux postes", false},
+    {"payroll_tax", "- Impôts et taxes (taxe sur les salaires)", false},
+    {"staff_wages", "- Salaires bruts", false},
+    {"staff_charges", "- Charges sociales patronales", false},
+    {"ebitda", "Excédent brut d'exploitation (EBE)", true},
+    {"depreciation", "- Dotations aux amortissements", false},
+    {"grant_release", "+ Quote-part subv. d'investissement", false},
+    {"operating_result", "Résultat d'exploitation", true},
+    {"interest", "- Charges financières (intérêts)", false},
+    {"current_result", "Résultat courant avant impôts", true},
+    {"exceptional_result", "Résultat exceptionnel", true},
+    {"corporate_tax", "- Impôt sur les sociétés", false},
+    {"net_result", "Résultat net", true},
+};
+
 Line line_of(const std::string& key) {
   for (int l = 0; l < kLineCount; ++l)
     if (key == line_name(static_cast<Line>(l))) return static_cast<Line>(l);
@@ -69,24 +103,9 @@ double bfr_at(const BaseCase& bc, int m) {
   if (m < 0) return 0;
   auto v = [&](Line l) { return bc.ledger.at(l, m, 0); };
   return v(Line::receivables_customers) + v(Line::receivables_subsidies) + v(Line::receivables_investment_grants) +
-         v(Line::receivables_vat) + v(Line::receivables_taxes) - v(Line::payables_suppliers) - v(Line::payables_social) -
-         v(Line::payables_taxes) - v(Line::payables_vat) - v(Line::deferred_income);
-}
-
-json financing_plan_json(const BaseCase& bc, int y) {
-  const FiscalYear& fy = bc.years[y];
-  double inv = year_sum(bc, Line::investments, fy), principal = year_sum(bc, Line::cash_principal, fy);
-  double dbfr = bfr_at(bc, fy.last) - bfr_at(bc, fy.first - 1);
-  double caf = year_sum(bc, Line::caf, fy), eq = year_sum(bc, Line::cash_equity, fy),
-         grants = year_sum(bc, Line::investment_grants_awarded, fy), loans = year_sum(bc, Line::cash_loans, fy);
-  double needs = inv + principal + dbfr, res = caf + eq + grants + loans;
-  double cash_before = fy.first == 0 ? bc.ledger.at(Line::cash, 0, 0) - bc.ledger.at(Line::cash_in, 0, 0) + bc.ledger.at(Line::cash_out, 0, 0)
-                                     : bc.ledger.at(Line::cash, fy.first - 1, 0);
-  return json{{"needs", {{"investments", inv}, {"loan_repayments", principal}, {"bfr_increase", dbfr}, {"total", needs}}},
-              {"resources", {{"caf", caf}, {"equity", eq}, {"investment_grants", grants}, {"loans", loans}, {"total", res}}},
-              {"cash_change", res - needs},
-              {"cash_start", cash_before},
-              {"cash_end", bc.ledger.at(Line::cash, fy.last, 0)}};
+         v(Line::receivables_vat) + v(Line::receivables_taxes) - v(Line::payables_suppliers) -
+         v(Line::payables_social) - v(Line::payables_taxes) - v(Line::payables_vat) - v(Line::deferred_income) -
+         v(Line::advances_investment_grants);
 }
 
 }  // namespace
@@ -100,7 +119,7 @@ json balance_sheet_json(const BaseCase& bc, int y) {
                  {"receivables_investment_grants", v(Line::receivables_investment_grants)},
                  {"receivables_vat", v(Line::receivables_vat)},
                  {"receivables_taxes", v(Line::receivables_taxes)},
-                 {"cash", v(Line::cash)}};
+                 {"cash", std::max(v(Line::cash), 0.0)}};
   json liabilities = {{"equity", v(Line::equity)},
                       {"retained_results", v(Line::retained_results)},
                       {"grants_unreleased", v(Line::grants_unreleased)},
@@ -109,14 +128,75 @@ json balance_sheet_json(const BaseCase& bc, int y) {
                       {"payables_social", v(Line::payables_social)},
                       {"payables_taxes", v(Line::payables_taxes)},
                       {"payables_vat", v(Line::payables_vat)},
-                      {"deferred_income", v(Line::deferred_income)}};
+                      {"deferred_income", v(Line::deferred_income)},
+                      {"advances_investment_grants", v(Line::advances_investment_grants)},
+                      // negative cash is a bank overdraft (*concours bancaires courants*), a liability
+                      {"bank_overdraft", std::max(-v(Line::cash), 0.0)}};
   double ta = 0, tl = 0;
   for (auto& [k, x] : assets.items()) ta += x.get<double>();
   for (auto& [k, x] : liabilities.items()) tl += x.get<double>();
   double fr = v(Line::equity) + v(Line::retained_results) + v(Line::grants_unreleased) + v(Line::loans_outstanding) -
               v(Line::fixed_assets);
   return json{{"month", m}, {"assets", assets}, {"liabilities", liabilities}, {"total_assets", ta},
-              {"total_liabilities", tl}, {"fonds_de_roulement", fr}, {"bfr", bfr_at(bc, m)}};
+              {"total_liabilities", tl}, {"fonds_de_roulement", fr}, {"bfr", bfr_at(bc, m)}, {"net_cash", v(Line::cash)}};
+}
+
+json financing_plan_json(const BaseCase& bc, int y) {
+  const FiscalYear& fy = bc.years[y];
+  double inv = year_sum(bc, Line::investments, fy), principal = year_sum(bc, Line::cash_principal, fy);
+  double dbfr = bfr_at(bc, fy.last) - bfr_at(bc, fy.first - 1);
+  double caf = year_sum(bc, Line::caf, fy), eq = year_sum(bc, Line::cash_equity, fy),
+         grants = year_sum(bc, Line::investment_grants_awarded, fy), loans = year_sum(bc, Line::cash_loans, fy);
+  // French presentation: a negative CAF is an *insuffisance d'autofinancement*, a need,
+  // never a negative resource (needs and resources both grow by it: the balance is unchanged)
+  const double shortfall = caf < 0 ? -caf : 0.0;
+  if (caf < 0) caf = 0;
+  double needs = inv + principal + dbfr + shortfall, res = caf + eq + grants + loans;
+  double cash_before = fy.first == 0 ? bc.ledger.at(Line::cash, 0, 0) - bc.ledger.at(Line::cash_in, 0, 0) + bc.ledger.at(Line::cash_out, 0, 0)
+                                     : bc.ledger.at(Line::cash, fy.first - 1, 0);
+  return json{{"needs", {{"caf_shortfall", shortfall}, {"investments", inv}, {"loan_repayments", principal},
+                         {"bfr_increase", dbfr}, {"total", needs}}},
+              {"resources", {{"caf", caf}, {"equity", eq}, {"investment_grants", grants}, {"loans", loans}, {"total", res}}},
+              {"cash_change", res - needs},
+              {"cash_start", cash_before},
+              {"cash_end", bc.ledger.at(Line::cash, fy.last, 0)}};
+}
+
+json sig_json(const BaseCase& bc, int y) {
+  const FiscalYear& fy = bc.years[y];
+  const Plan& p = *bc.plan;
+  auto sum = [&](Line l) { return year_sum(bc, l, fy); };
+  double goods = 0;  // revenue items of kind `sales`; the rest is production vendue
+  for (const auto& f : p.revenue)
+    if (f.kind == "sales")
+      for (int m = fy.first; m <= fy.last; ++m) goods += bc.state.hist(f.amount_hist, m)[0];
+  const double revenue = sum(Line::revenue), variable = sum(Line::variable_costs), costs = sum(Line::costs);
+  const double margin = revenue - variable, value_added = margin - (costs - variable);
+  const double ebitda = value_added + sum(Line::subsidies_operating) + sum(Line::subsidies_job) -
+                        sum(Line::payroll_tax) - sum(Line::staff_wages) - sum(Line::staff_charges);
+  const double operating = ebitda - sum(Line::depreciation) + sum(Line::grant_release);
+  const double current = operating - sum(Line::interest), exceptional = 0.0;
+  return json{{"sales_goods", goods},
+              {"production_sold", revenue - goods},
+              {"revenue", revenue},
+              {"variable_costs", variable},
+              {"margin", margin},
+              {"other_costs", costs - variable},
+              {"value_added", value_added},
+              {"subsidies_operating", sum(Line::subsidies_operating)},
+              {"subsidies_job", sum(Line::subsidies_job)},
+              {"payroll_tax", sum(Line::payroll_tax)},
+              {"staff_wages", sum(Line::staff_wages)},
+              {"staff_charges", sum(Line::staff_charges)},
+              {"ebitda", ebitda},
+              {"depreciation", sum(Line::depreciation)},
+              {"grant_release", sum(Line::grant_release)},
+              {"operating_result", operating},
+              {"interest", sum(Line::interest)},
+              {"current_result", current},
+              {"exceptional_result", exceptional},
+              {"corporate_tax", sum(Line::corporate_tax)},
+              {"net_result", current + exceptional - sum(Line::corporate_tax)}};
 }
 
 json base_case_json(const BaseCase& bc) {
@@ -155,6 +235,7 @@ json base_case_json(const BaseCase& bc) {
     json pnl;
     for (const Row& r : kPnl) pnl[r.key] = year_sum(bc, line_of(r.key), fy);
     yr["income_statement"] = pnl;
+    yr["sig"] = sig_json(bc, y);
     json figs;
     for (int f = 0; f < kFigureCount; ++f) figs[figure_name(static_cast<Figure>(f))] = num(bc.results.figure(static_cast<Figure>(f), y, 0));
     yr["figures"] = figs;
@@ -166,6 +247,7 @@ json base_case_json(const BaseCase& bc) {
   json ind;
   for (int k = 0; k < kIndicatorCount; ++k) ind[indicator_name(static_cast<Indicator>(k))] = num(bc.results.indicator(static_cast<Indicator>(k), 0));
   out["indicators"] = ind;
+  out["cash_plan"] = cash_plan_json(cash_plan(bc));
   json checks = json::object();
   for (std::size_t c = 0; c < p.checks.size(); ++c) {
     json per_year = json::array();
@@ -179,9 +261,7 @@ json base_case_json(const BaseCase& bc) {
   return out;
 }
 
-namespace {
-
-void table(std::ostream& os, const std::string& title, const std::vector<std::string>& head,
+void print_table(std::ostream& os, const std::string& title, const std::vector<std::string>& head,
            const std::vector<std::pair<std::string, std::vector<std::string>>>& rows) {
   std::size_t w0 = 0;
   for (const auto& r : rows) w0 = std::max(w0, r.first.size());
@@ -207,7 +287,6 @@ void table(std::ostream& os, const std::string& title, const std::vector<std::st
   }
 }
 
-}  // namespace
 
 void print_base_case(std::ostream& os, const BaseCase& bc) {
   const Plan& p = *bc.plan;
@@ -216,12 +295,20 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
   std::vector<std::string> head;
   for (const auto& fy : bc.years) head.push_back(fy.label + (fy.complete ? "" : "*"));
   std::vector<std::pair<std::string, std::vector<std::string>>> rows;
-  for (const Row& r : kPnl) {
+  std::vector<json> sigs;
+  for (int y = 0; y < static_cast<int>(bc.years.size()); ++y) sigs.push_back(sig_json(bc, y));
+  for (const SigRow& r : kSig) {
     std::vector<std::string> cells;
-    for (const auto& fy : bc.years) cells.push_back(format_euros(year_sum(bc, line_of(r.key), fy)));
-    rows.push_back({fmt::format("{} [{}]", r.label, r.key), cells});
+    for (const auto& sg : sigs) cells.push_back(format_euros(sg[r.key].get<double>()));
+    rows.push_back({fmt::format("{}{} [{}]", r.solde ? "= " : "  ", r.label, r.key), cells});
   }
-  table(os, "Compte de résultat (income statement)", head, rows);
+  for (const char* key : {"caf", "in_kind"}) {  // after the soldes: CAF and contributions en nature
+    std::vector<std::string> cells;
+    for (const auto& fy : bc.years) cells.push_back(format_euros(year_sum(bc, line_of(key), fy)));
+    const Row* r = std::find_if(std::begin(kPnl), std::end(kPnl), [&](const Row& x) { return std::string(x.key) == key; });
+    rows.push_back({fmt::format("  {} [{}]", r->label, key), cells});
+  }
+  print_table(os, "Compte de résultat et soldes intermédiaires de gestion (income statement, SIG)", head, rows);
 
   rows.clear();
   auto fp_row = [&](const std::string& label, const std::string& grp, const std::string& key) {
@@ -232,6 +319,7 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
     }
     rows.push_back({label, cells});
   };
+  fp_row("Insuffisance d'autofinancement [caf_shortfall]", "needs", "caf_shortfall");
   fp_row("Investissements [investments]", "needs", "investments");
   fp_row("Remboursements d'emprunts [loan_repayments]", "needs", "loan_repayments");
   fp_row("Variation du BFR [bfr_increase]", "needs", "bfr_increase");
@@ -242,7 +330,7 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
   fp_row("Emprunts [loans]", "resources", "loans");
   fp_row("Total ressources [resources]", "resources", "total");
   fp_row("Variation de trésorerie [cash_change]", "", "cash_change");
-  table(os, "Plan de financement (financing plan)", head, rows);
+  print_table(os, "Plan de financement (financing plan)", head, rows);
 
   rows.clear();
   std::vector<std::pair<std::string, std::string>> bs_rows = {
@@ -252,8 +340,9 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
       {"", "total_assets"}, {"liabilities", "equity"}, {"liabilities", "retained_results"},
       {"liabilities", "grants_unreleased"}, {"liabilities", "loans_outstanding"},
       {"liabilities", "payables_suppliers"}, {"liabilities", "payables_social"}, {"liabilities", "payables_taxes"},
-      {"liabilities", "payables_vat"}, {"liabilities", "deferred_income"}, {"", "total_liabilities"},
-      {"", "fonds_de_roulement"}, {"", "bfr"}};
+      {"liabilities", "payables_vat"}, {"liabilities", "deferred_income"},
+      {"liabilities", "advances_investment_grants"}, {"liabilities", "bank_overdraft"}, {"", "total_liabilities"},
+      {"", "fonds_de_roulement"}, {"", "bfr"}, {"", "net_cash"}};
   static const std::map<std::string, std::string> fr = {
       {"fixed_assets", "Immobilisations nettes"}, {"receivables_customers", "Créances clients"},
       {"receivables_subsidies", "Subventions à recevoir"}, {"receivables_investment_grants", "Subv. d'investissement à recevoir"},
@@ -262,8 +351,10 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
       {"grants_unreleased", "Subventions d'investissement"}, {"loans_outstanding", "Emprunts"},
       {"payables_suppliers", "Dettes fournisseurs"}, {"payables_social", "Dettes sociales"},
       {"payables_taxes", "Dettes fiscales (impôts)"}, {"payables_vat", "TVA à payer"},
-      {"deferred_income", "Produits constatés d'avance"}, {"total_liabilities", "Total passif"},
-      {"fonds_de_roulement", "Fonds de roulement (FR)"}, {"bfr", "BFR"}};
+      {"deferred_income", "Produits constatés d'avance"},
+      {"advances_investment_grants", "Avances sur subv. d'investissement"},
+      {"bank_overdraft", "Concours bancaires courants"}, {"total_liabilities", "Total passif"},
+      {"fonds_de_roulement", "Fonds de roulement (FR)"}, {"bfr", "BFR"}, {"net_cash", "Trésorerie nette (FR - BFR)"}};
   std::vector<json> sheets;
   for (int y = 0; y < static_cast<int>(bc.years.size()); ++y) sheets.push_back(balance_sheet_json(bc, y));
   for (const auto& [grp, key] : bs_rows) {
@@ -271,16 +362,9 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
     for (const auto& bs : sheets) cells.push_back(format_euros(grp.empty() ? bs[key].get<double>() : bs[grp][key].get<double>()));
     rows.push_back({fmt::format("{} [{}]", fr.at(key), key), cells});
   }
-  table(os, "Bilan en fin d'exercice (balance sheet at year end)", head, rows);
+  print_table(os, "Bilan en fin d'exercice (balance sheet at year end)", head, rows);
 
-  rows.clear();
-  std::vector<std::string> mhead = {"revenue", "subsidies", "costs", "staff", "ebitda", "cash_in", "cash_out", "cash"};
-  for (int m = 0; m < p.horizon; ++m) {
-    std::vector<std::string> cells;
-    for (const auto& k : mhead) cells.push_back(format_euros(bc.ledger.at(line_of(k), m, 0)));
-    rows.push_back({month_label(p, m), cells});
-  }
-  table(os, "Plan de trésorerie mensuel (monthly cash plan)", mhead, rows);
+  print_cash_plan(os, bc, cash_plan(bc));
 
   rows.clear();
   for (int k = 0; k < kIndicatorCount; ++k) {
@@ -295,7 +379,7 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
     else s = format_euros(v);
     rows.push_back({indicator_name(ind), {s}});
   }
-  table(os, "Indicateurs (indicators)", {"value"}, rows);
+  print_table(os, "Indicateurs (indicators)", {"value"}, rows);
 
   if (!p.checks.empty()) {
     rows.clear();
@@ -307,7 +391,7 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
       }
       rows.push_back({fmt::format("{} ({})", p.checks[c].name, p.checks[c].text), cells});
     }
-    table(os, "Contrôles (checks)", head, rows);
+    print_table(os, "Contrôles (checks)", head, rows);
   }
   bool partial = false;
   for (const auto& fy : bc.years) partial |= !fy.complete;

@@ -20,9 +20,9 @@ const char* line_name(Line l) {
       "cash_payroll_tax", "cash_corporate_tax", "cash_in", "cash_out", "cash", "investments",
       "vat_collected", "vat_deductible", "investment_grants_awarded", "fixed_assets",
       "receivables_customers", "receivables_subsidies", "receivables_investment_grants",
-      "receivables_vat", "receivables_taxes", "deferred_income", "payables_suppliers",
-      "payables_social", "payables_taxes", "payables_vat", "equity", "retained_results",
-      "grants_unreleased", "loans_outstanding"};
+      "receivables_vat", "receivables_taxes", "deferred_income", "advances_investment_grants",
+      "payables_suppliers", "payables_social", "payables_taxes", "payables_vat", "equity",
+      "retained_results", "grants_unreleased", "loans_outstanding"};
   static_assert(sizeof(names) / sizeof(names[0]) == kLineCount);
   return names[static_cast<int>(l)];
 }
@@ -104,13 +104,6 @@ AMORCE_HOT void stock_customers(std::size_t n, Out acc, Out out, In rev, In vat_
     out[i] = acc[i];
   }
 }
-AMORCE_HOT void stock_subsidies(std::size_t n, Out acc, Out receivable, Out deferred, In sub, In c_sub) {
-  for (std::size_t i = 0; i < n; ++i) {
-    acc[i] += sub[i] - c_sub[i];
-    receivable[i] = acc[i] > 0 ? acc[i] : 0;
-    deferred[i] = acc[i] < 0 ? -acc[i] : 0;
-  }
-}
 AMORCE_HOT void stock_vat(std::size_t n, Out acc, Out payable, Out receivable, In vat_c, In vat_d, In c_vat,
                           In c_refund) {
   for (std::size_t i = 0; i < n; ++i) {
@@ -144,9 +137,8 @@ constexpr bool assigned_by_results(Line l) {
     case Line::subsidies: case Line::staff: case Line::ebitda: case Line::operating_result:
     case Line::net_result: case Line::caf: case Line::cash_in: case Line::cash_out: case Line::cash:
     case Line::equity: case Line::retained_results: case Line::fixed_assets:
-    case Line::receivables_customers: case Line::receivables_subsidies: case Line::deferred_income:
-    case Line::receivables_investment_grants: case Line::payables_vat: case Line::receivables_vat:
-    case Line::receivables_taxes:
+    case Line::receivables_customers:
+    case Line::payables_vat: case Line::receivables_vat: case Line::receivables_taxes:
     case Line::payables_suppliers: case Line::payables_social: case Line::payables_taxes:
     case Line::grants_unreleased: case Line::loans_outstanding:
       return true;
@@ -171,6 +163,7 @@ class Builder {
         std::fill_n(L_.data.data() + static_cast<std::size_t>(l) * per_line, per_line, 0.0);
     L_.subsidy_income.assign(p_.subsidies.size() * static_cast<std::size_t>(H_) * n_, 0.0);
     L_.beyond.clear();
+    L_.flows.clear();
     vat_on_ = p_.vat_regime != "none";
     flows();
     staff();
@@ -195,6 +188,21 @@ class Builder {
   /// Records, on the base case only, that `owner` has something at month m >= horizon.
   void beyond(const std::string& owner, const char* what, int m, double amount) {
     if (st_.base_case && m >= H_) L_.beyond.push_back({owner, what, m, amount});
+  }
+
+  /// A new per-item cash-flow row (base case only): its index in L_.flows, or -1 when the
+  /// ledger does not keep them (Monte Carlo blocks).
+  int flow_row(Line l, std::string key, const std::string& label) {
+    if (!L_.keep_flows) return -1;
+    L_.flows.push_back({std::move(key), label, l, std::vector<double>(static_cast<std::size_t>(H_) * n_, 0.0)});
+    return static_cast<int>(L_.flows.size()) - 1;
+  }
+  /// Records v at month m in a per-item row, with schedule()'s rule (m < 0 is month 0,
+  /// past the horizon is dropped).
+  void record(int row, int m, std::size_t i, double v) {
+    if (row < 0) return;
+    if (m < 0) m = 0;
+    if (m < H_) L_.flows[static_cast<std::size_t>(row)].v[static_cast<std::size_t>(m) * n_ + i] += v;
   }
 
   [[noreturn]] void fail(const std::string& owner, int month, std::size_t i, const std::string& what) {
@@ -230,6 +238,7 @@ class Builder {
         Line acc = pass == 0 ? Line::revenue : Line::costs;
         Line vat_line = pass == 0 ? Line::vat_collected : Line::vat_deductible;
         Line cash_line = pass == 0 ? Line::cash_revenue : Line::cash_suppliers;
+        const int row = flow_row(cash_line, (pass == 0 ? "revenue:" : "cost:") + f.name, f.label.empty() ? f.name : f.label);
         for (int m = 0; m < H_; ++m) {
           const double* a = st_.hist(f.amount_hist, m);
           double* acc_m = L_.line(acc) + static_cast<std::size_t>(m) * n_;
@@ -246,6 +255,9 @@ class Builder {
           }
           for (std::size_t i = 0; i < n_; ++i)
             if (a[i] != 0) schedule(cash_line, m + delay[i], i, a[i] * (1 + vat[i]));
+          if (row >= 0)
+            for (std::size_t i = 0; i < n_; ++i)
+              if (a[i] != 0) record(row, m + delay[i], i, a[i] * (1 + vat[i]));
         }
       }
     }
@@ -253,6 +265,9 @@ class Builder {
 
   void staff() {
     for (const auto& sp : p_.staff) {
+      const std::string label = sp.label.empty() ? (sp.role.empty() ? sp.name : sp.role) : sp.label;
+      const int wages = flow_row(Line::cash_wages, "wages:" + sp.name, label);
+      const int charges = flow_row(Line::cash_social_charges, "social_charges:" + sp.name, label);
       for (int m = 0; m < H_; ++m) {
         const double* w = st_.hist(sp.wage_hist, m);
         const double* c = st_.hist(sp.charges_hist, m);
@@ -262,6 +277,11 @@ class Builder {
           at(Line::cash_wages, m, i) += w[i];               // wages paid in the month
           schedule(Line::cash_social_charges, m + 1, i, c[i]);  // charges the month after
         }
+        if (wages >= 0)
+          for (std::size_t i = 0; i < n_; ++i) {
+            record(wages, m, i, w[i]);
+            record(charges, m + 1, i, c[i]);
+          }
       }
     }
   }
@@ -291,6 +311,32 @@ class Builder {
     }
   }
 
+  /// Balance-sheet position of one grant agreement on path i, shown gross (spec 5, French
+  /// presentation): income recognised [lo, hi_h) at per_month less the payments received so
+  /// far; positive = *subvention à recevoir*, negative = *produit constaté d'avance*. Each
+  /// agreement is its own receivable or advance: one funder's advance never offsets another's
+  /// (or another year's) unpaid balance. The walk stops once every event is past and the
+  /// position is settled (|position| < 1e-6 €, floating-point residue); an unsettled one
+  /// (payment due after the horizon) is carried to the last month.
+  void agreement_stock(Line receivable, Line advance, std::size_t i, int lo, int hi_h, double per_month, double total,
+                       std::size_t n_pay, const std::vector<double>& shares, const std::vector<int>& months) {
+    int first = lo, last = hi_h - 1;
+    for (std::size_t q = 0; q < n_pay; ++q) {
+      const int pm = months[q * n_ + i];
+      if (pm < H_) first = std::min(first, pm), last = std::max(last, pm);
+    }
+    double earned = 0, paid = 0;
+    for (int m = std::max(first, 0); m < H_; ++m) {
+      if (m >= lo && m < hi_h) earned += per_month;
+      for (std::size_t q = 0; q < n_pay; ++q)
+        if (months[q * n_ + i] == m) paid += total * shares[q * n_ + i];
+      const double pos = earned - paid;
+      if (m >= last && std::fabs(pos) < 1e-6) break;
+      if (pos > 0) at(receivable, m, i) += pos;
+      else if (pos < 0) at(advance, m, i) -= pos;
+    }
+  }
+
   void subsidies() {
     const auto years = fiscal_years(p_);
     std::vector<double> shares;
@@ -302,6 +348,7 @@ class Builder {
       std::string owner = "subsidy '" + sp.name + "'";
       Line line = sp.kind == "job" ? Line::subsidies_job : Line::subsidies_operating;
       double* income = L_.subsidy_income.data() + k * static_cast<std::size_t>(H_) * n_;
+      const int row = flow_row(Line::cash_subsidies, "subsidy:" + sp.name, sp.label.empty() ? sp.name : sp.label);
       std::vector<int> from(n_), until(n_);
       for (std::size_t i = 0; i < n_; ++i) {
         from[i] = std::max(0, round_month(std::clamp(s(sp.from, i), -1e6, 1e6)));
@@ -357,7 +404,10 @@ class Builder {
           for (std::size_t q = 0; q < sp.payments.size(); ++q) {
             schedule(Line::cash_subsidies, months[q * n_ + i], i, total * shares[q * n_ + i]);
             beyond(owner, "payment", months[q * n_ + i], total * shares[q * n_ + i]);
+            record(row, months[q * n_ + i], i, total * shares[q * n_ + i]);
           }
+          agreement_stock(Line::receivables_subsidies, Line::deferred_income, i, lo, std::min(hi, H_), per_month, total,
+                          sp.payments.size(), shares, months);
         }
       }
     }
@@ -370,6 +420,9 @@ class Builder {
     for (const auto& ip : p_.investments) {
       std::string owner = "investment '" + ip.name + "'";
       std::vector<int> when(n_);
+      const std::string label = ip.label.empty() ? ip.name : ip.label;
+      const int row = flow_row(Line::cash_investments, "investment:" + ip.name, label);
+      const int grant_row = ip.has_grant ? flow_row(Line::cash_investment_grants, "investment_grant:" + ip.name, label) : -1;
       for (std::size_t i = 0; i < n_; ++i) {
         when[i] = month_field(owner, ip.month, i, "month", 0, kFarMonth);
         int life = round_month(s(ip.life, i));
@@ -388,6 +441,7 @@ class Builder {
         at(Line::investments, d, i) += amount;
         at(Line::vat_deductible, d, i) += amount * vat;
         at(Line::cash_investments, d, i) += amount * (1 + vat);
+        record(row, d, i, amount * (1 + vat));
         double dep = amount / life;
         for (int m = d; m < std::min(H_, d + life); ++m) at(Line::depreciation, m, i) += dep;
         double grant = 0;
@@ -409,7 +463,11 @@ class Builder {
         for (std::size_t q = 0; q < ip.payments.size(); ++q) {
           schedule(Line::cash_investment_grants, months[q * n_ + i], i, grant_[i] * shares[q * n_ + i]);
           beyond(owner + " grant", "payment", months[q * n_ + i], grant_[i] * shares[q * n_ + i]);
+          record(grant_row, months[q * n_ + i], i, grant_[i] * shares[q * n_ + i]);
         }
+        // awarded in the month of purchase: receivable until paid, an advance if paid before
+        agreement_stock(Line::receivables_investment_grants, Line::advances_investment_grants, i, when[i], when[i] + 1,
+                        grant_[i], grant_[i], ip.payments.size(), shares, months);
       }
     }
   }
@@ -417,6 +475,10 @@ class Builder {
   void loans() {
     for (const auto& lp : p_.loans) {
       std::string owner = "loan '" + lp.name + "'";
+      const std::string label = lp.label.empty() ? lp.name : lp.label;
+      const int draw_row = flow_row(Line::cash_loans, "loan:" + lp.name, label);
+      const int interest_row = flow_row(Line::cash_interest, "loan_interest:" + lp.name, label);
+      const int principal_row = flow_row(Line::cash_principal, "loan_principal:" + lp.name, label);
       for (std::size_t i = 0; i < n_; ++i) {
         int d = month_field(owner, lp.month, i, "month", 0, kFarMonth);
         if (d >= H_) {  // drawn after the horizon: never within the study
@@ -430,6 +492,7 @@ class Builder {
         if (def < 0 || def >= term) fail(owner, d, i, fmt::format("deferral {} must be between 0 and term - 1 ({})", def, term - 1));
         if (P < 0) fail(owner, d, i, fmt::format("principal {} is negative", P));
         at(Line::cash_loans, d, i) += P;
+        record(draw_row, d, i, P);
         int nrep = term - def;
         double annuity = r == 0 ? P / nrep : P * r / (1 - std::pow(1 + r, -nrep));
         double bal = P;
@@ -446,18 +509,28 @@ class Builder {
           at(Line::interest, m, i) += interest;
           at(Line::cash_interest, m, i) += interest;
           at(Line::cash_principal, m, i) += principal;
+          record(interest_row, m, i, interest);
+          record(principal_row, m, i, principal);
         }
       }
     }
   }
 
   void equity() {
-    for (const auto& e : p_.equity)
+    for (std::size_t k = 0; k < p_.equity.size(); ++k) {
+      const auto& e = p_.equity[k];
+      const int row = flow_row(Line::cash_equity, "equity:" + std::to_string(k + 1),
+                               e.label.empty() ? "equity " + std::to_string(k + 1) : e.label);
       for (std::size_t i = 0; i < n_; ++i) {
         int m = month_field("financing: equity", e.month, i, "month", 0, kFarMonth);
-        if (m >= H_) beyond("equity", "contribution", m, s(e.amount, i));
-        else at(Line::cash_equity, m, i) += s(e.amount, i);
+        if (m >= H_) {
+          beyond("equity", "contribution", m, s(e.amount, i));
+          continue;
+        }
+        at(Line::cash_equity, m, i) += s(e.amount, i);
+        record(row, m, i, s(e.amount, i));
       }
+    }
     for (const auto& [label, h] : p_.in_kind)
       for (int m = 0; m < H_; ++m)
         for (std::size_t i = 0; i < n_; ++i) at(Line::in_kind, m, i) += st_.hist(h, m)[i];
@@ -627,8 +700,8 @@ class Builder {
     // cash and balance-sheet stocks: running totals per path, month by month
     const double* opening = st_.slot(p_.opening_cash);
     std::vector<double> cash(opening, opening + n_), equity(opening, opening + n_);
-    std::vector<double> retained(n_), fixed(n_), cust(n_), subs(n_), igr(n_), vat(n_), supp(n_), social(n_),
-        payroll_taxes(n_), corporate_taxes(n_), unreleased(n_), loans(n_);
+    std::vector<double> retained(n_), fixed(n_), cust(n_), vat(n_), supp(n_), social(n_), payroll_taxes(n_),
+        corporate_taxes(n_), unreleased(n_), loans(n_);
     for (int m = 0; m < H_; ++m) {
       const std::size_t n = n_;
       auto r = [&](Line l) { return row(l, m); };
@@ -646,10 +719,6 @@ class Builder {
       stock_sub(n, fixed.data(), r(Line::fixed_assets), r(Line::investments), r(Line::depreciation));
       stock_customers(n, cust.data(), r(Line::receivables_customers), r(Line::revenue), r(Line::vat_collected),
                       r(Line::cash_revenue));
-      stock_subsidies(n, subs.data(), r(Line::receivables_subsidies), r(Line::deferred_income), r(Line::subsidies),
-                      r(Line::cash_subsidies));
-      stock_sub(n, igr.data(), r(Line::receivables_investment_grants), r(Line::investment_grants_awarded),
-                r(Line::cash_investment_grants));
       stock_vat(n, vat.data(), r(Line::payables_vat), r(Line::receivables_vat), r(Line::vat_collected),
                 r(Line::vat_deductible), r(Line::cash_vat), r(Line::cash_vat_refund));
       // supplier VAT = deductible VAT less the VAT on investments (paid with the investment)

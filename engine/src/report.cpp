@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "amorce/atomic_file.hpp"
+#include "amorce/cash_plan.hpp"
 #include "amorce/format.hpp"
 #include "amorce/distributions.hpp"
 #include "amorce/evaluate.hpp"
@@ -281,6 +282,7 @@ class Report {
     body += distributions_section();
     body += resources_section();
     body += statements_section();
+    body += cash_plan_section();
     body += sensitivity_section();
     body += checks_section();
     body += assumptions_section();
@@ -741,7 +743,9 @@ class Report {
     s += "<div class=\"scroll\"><table id=\"income-statement\">\n" + head();
     s += run_row(t_("Chiffre d'affaires (ventes, prestations)", "Revenue (sales, services)"), Figure::revenue);
     s += run_row(t_("Subventions d'exploitation et aides aux postes", "Operating subsidies and job aids"), Figure::subsidies);
+    s += base_row(t_("Marge (CA − charges variables)", "Margin (revenue − variable costs)"), "sig", "margin");
     s += run_row(t_("Achats et charges externes", "Purchases and external costs"), Figure::costs);
+    s += base_row(t_("Valeur ajoutée", "Value added"), "sig", "value_added", true);
     s += run_row(t_("Charges de personnel (salaires et charges)", "Staff costs (wages and charges)"), Figure::staff);
     s += base_row(t_("Taxe sur les salaires", "Payroll tax"), "income_statement", "payroll_tax");
     s += run_row(t_("EBE (excédent brut d'exploitation)", "EBITDA (excédent brut d'exploitation)"), Figure::ebitda, true);
@@ -749,6 +753,8 @@ class Report {
     s += base_row(t_("Quote-part des subventions d'investissement", "Investment grants released"), "income_statement", "grant_release");
     s += run_row(t_("Résultat d'exploitation", "Operating result"), Figure::operating_result, true);
     s += base_row(t_("Charges financières (intérêts)", "Interest"), "income_statement", "interest");
+    s += base_row(t_("Résultat courant avant impôts", "Result before tax"), "sig", "current_result", true);
+    s += base_row(t_("Résultat exceptionnel", "Exceptional result"), "sig", "exceptional_result");
     s += base_row(t_("Impôt sur les sociétés", "Corporate tax"), "income_statement", "corporate_tax");
     s += run_row(t_("Résultat net", "Net result"), Figure::net_result, true);
     s += run_row(t_("CAF (capacité d'autofinancement)", "CAF (cash flow from operations)"), Figure::caf);
@@ -759,12 +765,14 @@ class Report {
                                      "Base case (†), except the last two lines: median and P10–P90 of the simulated paths.")) + "</p>\n";
     s += "<div class=\"scroll\"><table id=\"financing-plan\">\n" + head();
     s += "<tr><th colspan=\"" + std::to_string(Y_ + 1) + "\">" + esc(t_("Besoins", "Needs")) + "</th></tr>\n";
+    s += base_row(t_("Insuffisance d'autofinancement", "Negative CAF (insuffisance d'autofinancement)"), "financing_plan",
+                  "needs.caf_shortfall");
     s += base_row(t_("Investissements", "Investments"), "financing_plan", "needs.investments");
     s += base_row(t_("Remboursement d'emprunts", "Loan repayments"), "financing_plan", "needs.loan_repayments");
     s += base_row(t_("Augmentation du BFR", "Increase in working capital need (BFR)"), "financing_plan", "needs.bfr_increase");
     s += base_row(t_("Total des besoins", "Total needs"), "financing_plan", "needs.total", true);
     s += "<tr><th colspan=\"" + std::to_string(Y_ + 1) + "\">" + esc(t_("Ressources", "Resources")) + "</th></tr>\n";
-    s += base_row(t_("CAF", "CAF (cash flow from operations)"), "financing_plan", "resources.caf");
+    s += base_row(t_("CAF (positive)", "CAF (cash flow from operations, when positive)"), "financing_plan", "resources.caf");
     s += base_row(t_("Apports en fonds propres", "Equity contributions"), "financing_plan", "resources.equity");
     s += base_row(t_("Subventions d'investissement", "Investment grants"), "financing_plan", "resources.investment_grants");
     s += base_row(t_("Emprunts", "Loans"), "financing_plan", "resources.loans");
@@ -774,6 +782,55 @@ class Report {
     s += run_row(t_("CAF — chemins simulés", "CAF — simulated paths"), Figure::caf);
     s += run_row(t_("Trésorerie la plus basse de l'exercice — chemins simulés", "Lowest cash of the year — simulated paths"), Figure::min_cash);
     s += "</table></div>\n";
+    return s + "</section>\n";
+  }
+
+  // ---------------------------------------------------------------- cash plan
+  /// The base case's monthly cash plan line by line (cash_plan.hpp), one table per fiscal year.
+  std::string cash_plan_section() const {
+    const json& cp = bj_["cash_plan"];
+    std::string s = "<section id=\"cash-plan\">\n<h2>" + esc(t_("Plan de trésorerie mensuel", "Monthly cash plan")) + "</h2>\n";
+    s += "<p class=\"src\">" + esc(t_("Cas de base (chaque hypothèse à sa valeur centrale) : chaque recette, subvention, "
+                                     "charge, salaire, emprunt et impôt sur sa ligne, aux dates d'encaissement et de "
+                                     "décaissement (TTC quand le projet est assujetti à la TVA).",
+                                     "Base case (every assumption at its central value): each revenue, grant, cost, "
+                                     "wage, loan and tax on its own row, at its payment dates (VAT included when the "
+                                     "project is subject to VAT).")) + "</p>\n";
+    const auto& months = bj_["months"];
+    for (const auto& yr : bj_["years"]) {
+      const int m0 = yr["first_month"].get<int>(), m1 = yr["last_month"].get<int>();
+      const int cols = m1 - m0 + 3;
+      s += "<h3>" + esc(yr["label"].get<std::string>()) + "</h3>\n<div class=\"scroll\"><table class=\"cash-plan\">\n<tr><th></th>";
+      for (int m = m0; m <= m1; ++m) s += "<th class=\"num\">" + esc(months[static_cast<std::size_t>(m)].get<std::string>()) + "</th>";
+      s += "<th class=\"num\">" + esc(t_("Total", "Total")) + "</th></tr>\n";
+      auto row = [&](const std::string& label, const json& v, bool total, bool sum) {
+        std::string r = std::string(total ? "<tr class=\"total\">" : "<tr>") + "<td>" + esc(label) + "</td>";
+        double acc = 0;
+        for (int m = m0; m <= m1; ++m) {
+          double x = v[static_cast<std::size_t>(m)].get<double>();
+          acc += x;
+          r += money_cell(x, NAN, NAN, false);
+        }
+        return r + (sum ? money_cell(acc, NAN, NAN, false) : std::string("<td></td>")) + "</tr>\n";
+      };
+      auto side = [&](const std::string& title, const json& rows, const json& total, const std::string& total_label) {
+        std::string r = "<tr><th colspan=\"" + std::to_string(cols) + "\">" + esc(title) + "</th></tr>\n";
+        for (const auto& x : rows) {
+          // "Salaires : Coordinatrice"; a tax row (key = its line) is its group label alone
+          const std::string line = x["line"].get<std::string>(), key = x["key"].get<std::string>();
+          std::string group = line;
+          for (int l = 0; l < kLineCount; ++l)
+            if (line == line_name(static_cast<Line>(l)) && fr_) group = cash_line_label_fr(static_cast<Line>(l));
+          r += row(key == line ? group : group + " : " + x["label"].get<std::string>(), x["months"], false, true);
+        }
+        return r + row(total_label, total, true, true);
+      };
+      s += row(t_("Trésorerie en début de mois", "Cash at the start of the month"), cp["cash_start"], false, false);
+      s += side(t_("Encaissements", "Receipts"), cp["receipts"], cp["cash_in"], t_("Total des encaissements", "Total receipts"));
+      s += side(t_("Décaissements", "Payments"), cp["payments"], cp["cash_out"], t_("Total des décaissements", "Total payments"));
+      s += row(t_("Trésorerie en fin de mois", "Cash at the end of the month"), cp["cash_end"], true, false);
+      s += "</table></div>\n";
+    }
     return s + "</section>\n";
   }
 

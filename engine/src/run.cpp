@@ -14,6 +14,7 @@
 
 #include "amorce/atomic_file.hpp"
 #include "amorce/base_case.hpp"
+#include "amorce/cash_plan.hpp"
 #include "amorce/copula.hpp"
 #include "amorce/evaluate.hpp"
 #include "amorce/ledger.hpp"
@@ -588,8 +589,15 @@ void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult
   files.emplace_back("monthly.csv", monthly.str());
   files.emplace_back("annual.csv", annual.str());
   files.emplace_back("indicators.csv", inds.str());
+  {
+    // the base case's monthly cash plan line by line (a base-case statement)
+    BaseCase bc = run_base_case(plan);
+    std::ostringstream csv;
+    write_cash_plan_csv(csv, bc, cash_plan(bc));
+    files.emplace_back("cash_plan.csv", csv.str());
+  }
   // one set: a concurrent writer's files never mix with ours, and an older paths.csv goes
-  write_file_set(dir, files, {"summary.json", "monthly.csv", "annual.csv", "indicators.csv", "paths.csv"});
+  write_file_set(dir, files, {"summary.json", "monthly.csv", "annual.csv", "indicators.csv", "cash_plan.csv", "paths.csv"});
 }
 
 }  // namespace amorce

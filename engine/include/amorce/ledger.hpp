@@ -23,8 +23,8 @@ enum class Line : int {
   investments, vat_collected, vat_deductible, investment_grants_awarded,
   // balance-sheet stocks at the end of each month
   fixed_assets, receivables_customers, receivables_subsidies, receivables_investment_grants,
-  receivables_vat, receivables_taxes, deferred_income, payables_suppliers, payables_social,
-  payables_taxes, payables_vat, equity, retained_results, grants_unreleased, loans_outstanding,
+  receivables_vat, receivables_taxes, deferred_income, advances_investment_grants, payables_suppliers,
+  payables_social, payables_taxes, payables_vat, equity, retained_results, grants_unreleased, loans_outstanding,
   count
 };
 
@@ -41,8 +41,23 @@ struct BeyondHorizon {
   double amount = 0;   ///< euros concerned (0 when not known)
 };
 
+/// The cash flows of one scenario item (a revenue or cost item, a staff line's wages or
+/// charges, a grant, an investment, a loan's draw, interest or principal, an equity
+/// contribution), [month][path]. Kept only when Ledger::keep_flows is set (the base case):
+/// the Monte Carlo blocks never pay for them.
+struct ItemFlow {
+  std::string key;  ///< "revenue:NAME", "cost:NAME", "wages:NAME", "social_charges:NAME", "subsidy:NAME",
+                    ///< "investment:NAME", "investment_grant:NAME", "loan:NAME", "loan_interest:NAME",
+                    ///< "loan_principal:NAME", "equity:K" (K = 1, 2... in scenario order)
+  std::string label;
+  Line line;  ///< the ledger cash line it is part of
+  std::vector<double> v;
+};
+
 /// Ledger of one block.
 struct Ledger {
+  bool keep_flows = false;             ///< set before simulate_block to fill `flows`
+  std::vector<ItemFlow> flows;         ///< per-item cash flows (keep_flows only)
   int horizon = 0;
   std::size_t n = 0;
   std::vector<double> data;            ///< [line][month][path]
