@@ -317,7 +317,7 @@ TEST(HardenFiles, StaleTemporaryFilesAreSwept) {
   std::ofstream(out / "notes.txt") << "mine";  // the user's own file stays
   Result r = amorce("run " + quote(kGarage) + " --paths 100 --out " + quote(out.string()));
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(listing(out), (std::set<std::string>{"annual.csv", "indicators.csv", "monthly.csv", "notes.txt", "summary.json"}));
+  EXPECT_EQ(listing(out), (std::set<std::string>{"annual.csv", "cash_plan.csv", "indicators.csv", "monthly.csv", "notes.txt", "summary.json"}));
 }
 
 TEST(HardenFiles, KillNineLeavesNoTemporaryFile) {
@@ -361,8 +361,8 @@ TEST(HardenFiles, ConcurrentWritersLeaveOneCompleteSet) {
   ASSERT_EQ(amorce("run " + quote(kGarage) + a + " --out " + quote(ref_a.string())).status, 0);
   ASSERT_EQ(amorce("run " + quote(kGarage) + b + " --out " + quote(ref_b.string())).status, 0);
   const auto set_a = contents(ref_a), set_b = contents(ref_b);
-  ASSERT_EQ(set_a.size(), 5u);  // with paths.csv
-  ASSERT_EQ(set_b.size(), 4u);
+  ASSERT_EQ(set_a.size(), 6u);  // with paths.csv
+  ASSERT_EQ(set_b.size(), 5u);  // summary.json, monthly.csv, annual.csv, indicators.csv, cash_plan.csv
   for (int round = 0; round < 3; ++round) {
     SCOPED_TRACE(round);
     fs::path out = dir.path / ("both" + std::to_string(round));

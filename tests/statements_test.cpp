@@ -258,7 +258,9 @@ financing:
       {"revenue:sales", {0, 1000, 1000, 1000, 1000, 1000}},
       {"subsidy:city", {0, 0, 3000, 0, 0, 0}},
       {"equity:1", {4000, 0, 0, 0, 0, 0}},
-      {"loan:bank", {6000, 0, 0, 0, 0, 0}}};
+      {"loan:bank", {6000, 0, 0, 0, 0, 0}},
+      {"cash_vat_refund", {0, 0, 0, 0, 0, 0}},  // taxes and refunds: one row each, from the ledger
+      {"cash_corporate_tax_refund", {0, 0, 0, 0, 0, 0}}};
   const std::vector<std::pair<std::string, V>> payments = {
       {"cost:rent", {300, 300, 300, 300, 300, 300}},
       {"wages:coord", {1000, 1000, 1000, 1000, 1000, 1000}},
