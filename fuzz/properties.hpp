@@ -13,12 +13,12 @@ namespace amorce::fuzz {
 /// "" when the property holds for `input`, else what went wrong.
 using Property = std::string (*)(std::string_view input);
 
-/// A scenario file's bytes: loaded (and each declared variant), compiled, base case computed
+/// A scenario file's bytes: loaded (and its first two variants), compiled, base case computed
 /// and printed as the CLI's `check` does.
 std::string scenario_property(std::string_view yaml);
 
 /// An expression: parsed, then compiled and evaluated as a series, a fixed input and a check
-/// of a fixture scenario (tests/data/load/full.yaml).
+/// of the fixture scenario (fuzz/fixture.yaml).
 std::string expression_property(std::string_view text);
 
 /// A metric, target or month as given on the command line, parsed against the fixture's

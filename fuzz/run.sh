@@ -48,7 +48,7 @@ for a in 'check\nscenarios/tiers_lieu_rural.yaml\n--format\njson' \
          'report\nf.yaml\n-o\nr.html\n--sensitivity\ntornado\n--sensitivity-metric\nmean(npv)\n--lang\nen' \
          'compare\na.yaml\nb.yaml:pessimistic\n--variant\nx' 'stress\nf.yaml\n--no-variants\n--format\njson' '--version'; do
   i=$((i + 1))
-  printf "$a" > "$seeds/cli/$i"
+  printf -- "$a" > "$seeds/cli/$i"
 done
 
 # Bounds: input size per target, 10 s per input, 2 GB of memory.
