@@ -51,7 +51,7 @@ for a in 'check\nscenarios/tiers_lieu_rural.yaml\n--format\njson' \
   printf -- "$a" > "$seeds/cli/$i"
 done
 
-# Bounds: input size per target, 10 s per input, 2 GB of memory.
+# Bounds: input size per target, 30 s per input (sanitized build, shared CI machine), 2 GB of memory.
 declare -A max_len=([scenario]=32768 [expr]=4200 [metric]=256 [cli]=512)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
@@ -60,7 +60,7 @@ for t in $targets; do
   corpus=$build/corpus/$t findings=$build/findings/$t
   mkdir -p "$corpus" "$findings" "tests/data/fuzz/$t"
   echo "== fuzz_$t: ${seconds} s"
-  if ! "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len="${max_len[$t]}" -timeout=10 -rss_limit_mb=2048 \
+  if ! "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len="${max_len[$t]}" -timeout=30 -rss_limit_mb=2048 \
       -dict=fuzz/amorce.dict -artifact_prefix="$findings/" -print_final_stats=1 \
       "$corpus" "tests/data/fuzz/$t" "$seeds/$t" >"$build/fuzz_$t.log" 2>&1; then
     failed+=("$t")
