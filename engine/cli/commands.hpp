@@ -15,6 +15,10 @@ struct Command {
   std::function<int()> action;
 };
 
+/// The whole command line on `app` (version flag, one required subcommand, every subcommand):
+/// shared by main.cpp and the CLI fuzz target (fuzz/properties.cpp).
+std::vector<Command> setup_app(CLI::App& app);
+
 Command add_check_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
 Command add_sensitivity_command(CLI::App& app);

@@ -10,11 +10,7 @@ using namespace amorce;
 
 int main(int argc, char** argv) {
   CLI::App app{"amorce: will this social-economy project survive? Monte Carlo cash and P&L projections from a YAML scenario."};
-  app.set_version_flag("--version", std::string("amorce ") + AMORCE_VERSION);
-  app.require_subcommand(1);
-  std::vector<cli::Command> commands = {cli::add_check_command(app), cli::add_run_command(app), cli::add_report_command(app)};
-  for (auto add : {cli::add_sensitivity_command, cli::add_stress_command, cli::add_solve_command, cli::add_compare_command})
-    commands.push_back(add(app));
+  std::vector<cli::Command> commands = cli::setup_app(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
