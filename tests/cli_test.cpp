@@ -282,6 +282,27 @@ TEST(Cli, FixHintsExit2) {
   }
 }
 
+// The date trap (issue: `at: 2027-07` once read as 2027 - 7): dates are months from start;
+// those that cannot be meant exit 2 with file:line:column and what was expected.
+TEST(Cli, DateTrapsExit2) {
+  struct Dated {
+    const char* file;
+    const char* expected;
+  };
+  const Dated cases[] = {
+      {"date_before_start.yaml", "date_before_start.yaml:8:31: date 2026-11 is before the scenario's start (2027-01): "
+                                 "expected a month from the start on"},
+      {"date_month_13.yaml", "date_month_13.yaml:8:12: invalid date '2027-13': month 13 does not exist (expected 01 to 12)"},
+      {"date_as_duration.yaml", "date_as_duration.yaml:7:67: '2029-01' is a date, but this field is not a month"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.file);
+    Result r = amorce("check " + quote(kSource + "/tests/data/malformed/" + c.file));
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find(c.expected), std::string::npos) << r.err;
+  }
+}
+
 TEST(Cli, MissingFileExit2) {
   TempDir dir;
   fs::path p = dir.path / "does_not_exist.yaml";
