@@ -18,63 +18,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_support.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kCli = AMORCE_CLI_PATH;
-const std::string kSource = AMORCE_SOURCE_DIR;
-
-struct Result {
-  int status = -1;  ///< exit code, or -1 when the process did not exit normally
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
-  }
-  return q + "'";
-}
-
-/// A fresh temporary directory, removed at destruction.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "amorce_cli_test_XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path write(const std::string& name, const std::string& content) const {
-    fs::path p = path / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-};
-
-/// Runs `amorce ARGS` with stdout and stderr captured to files.
-Result amorce(const std::string& args) {
-  static TempDir io;
-  fs::path out = io.path / "stdout", err = io.path / "stderr";
-  std::string cmd = quote(kCli) + " " + args + " >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
-  int raw = std::system(cmd.c_str());
-  Result r;
-  r.status = (raw != -1 && WIFEXITED(raw)) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+using amorce_test::amorce;
+using amorce_test::kCli;
+using amorce_test::kSource;
+using amorce_test::quote;
+using amorce_test::Result;
+using amorce_test::slurp;
+using amorce_test::TempDir;
 
 std::vector<std::string> bundled_scenarios() {
   std::vector<std::string> v;

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "amorce/base_case.hpp"
+#include "cli_support.hpp"
 #include "amorce/format.hpp"
 #include "amorce/report.hpp"
 
@@ -31,62 +32,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kCli = AMORCE_CLI_PATH;
-const std::string kSource = AMORCE_SOURCE_DIR;
+using amorce_test::amorce;
+using amorce_test::kCli;
+using amorce_test::kSource;
+using amorce_test::quote;
+using amorce_test::Result;
+using amorce_test::slurp;
+using amorce_test::TempDir;
+
 const std::string kMalformed = kSource + "/tests/data/malformed/";
 const std::string kGarage = kSource + "/scenarios/garage_solidaire_aci.yaml";
-
-struct Result {
-  int status = -1;  ///< exit code, or -1 when the process did not exit normally (killed by the timeout)
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
-  }
-  return q + "'";
-}
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "amorce_harden_test_XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path write(const std::string& name, const std::string& content) const {
-    fs::path p = path / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-};
-
-/// Runs `amorce ARGS` (killed after 60 s: a hang is a failure, not a stuck suite).
-Result amorce(const std::string& args) {
-  static TempDir io;
-  fs::path out = io.path / "stdout", err = io.path / "stderr";
-  std::string cmd = "timeout -s KILL 60 " + quote(kCli) + " " + args + " >" + quote(out.string()) + " 2>" +
-                    quote(err.string()) + " </dev/null";
-  int raw = std::system(cmd.c_str());
-  Result r;
-  r.status = (raw != -1 && WIFEXITED(raw)) ? WEXITSTATUS(raw) : -1;
-  if (r.status == 137) r.status = -1;  // killed by the timeout
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
