@@ -259,6 +259,23 @@ TEST(Cli, DateTrapsExit2) {
   }
 }
 
+// scripts/run-study.sh (the README's main command) puts the report inside a new --out
+// directory: the arguments are checked before the run, and that directory is --out's.
+TEST(Cli, ReportInsideANewOutDirectory) {
+  TempDir dir;
+  const fs::path out = dir.path / "new" / "garage";
+  Result r = amorce("run " + quote(kSource + "/scenarios/tiers_lieu_rural.yaml") + " --paths 200 --out " +
+                    quote(out.string()) + " --report " + quote((out / "report.html").string()));
+  if (r.status == 1 && r.err.find("report") != std::string::npos) GTEST_SKIP() << "report assets not built: " << r.err;
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out / "summary.json"));
+  EXPECT_TRUE(fs::exists(out / "report.html"));
+  // elsewhere, a report in a directory that does not exist is still refused before the run
+  Result bad = amorce("run " + quote(kSource + "/scenarios/tiers_lieu_rural.yaml") + " --paths 200 --report " +
+                      quote((dir.path / "missing" / "report.html").string()));
+  EXPECT_EQ(bad.status, 2) << bad.err;
+}
+
 TEST(Cli, MissingFileExit2) {
   TempDir dir;
   fs::path p = dir.path / "does_not_exist.yaml";

@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <unistd.h>
 
@@ -54,7 +55,20 @@ Command add_run_command(CLI::App& app) {
   return {sub, [o, oout, oreport]() {
             // outputs checked before the run, not after it
             if (oout->count()) check_output_dir(o->out_dir, "--out");
-            if (oreport->count()) check_output_file(o->report, "--report");
+            if (oreport->count()) {
+              // a report inside the --out directory (scripts/run-study.sh): that directory is
+              // created by --out, whose check above covers it
+              namespace fs = std::filesystem;
+              auto norm = [](const fs::path& p) {
+                std::error_code ec;
+                fs::path a = fs::weakly_canonical(fs::absolute(p, ec), ec);
+                return a.has_filename() ? a : a.parent_path();
+              };
+              const fs::path report(o->report), report_dir = report.parent_path();
+              const bool in_out = oout->count() && !report_dir.empty() && !fs::exists(report_dir) &&
+                                  norm(report_dir) == norm(o->out_dir) && report.has_filename();
+              if (!in_out) check_output_file(o->report, "--report");
+            }
             if (!o->report.empty() && !check_report_assets()) return 1;
             Scenario sc = load_scenario(o->file, o->flags.variant);
             Plan plan = compile(sc);
