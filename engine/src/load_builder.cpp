@@ -82,7 +82,6 @@ bool Builder::is_yaml_special_float(const std::string& t) {
   return v == ".inf" || v == ".Inf" || v == ".INF" || v == ".nan" || v == ".NaN" || v == ".NAN";
 }
 
-/// A number field: scalar text kept as written, with its position.
 /// " : write 1_100 (a space cannot separate thousands: use '_')", or "" when `text`
 /// shows none of the usual spreadsheet spellings (see load_hints.hpp).
 std::string Builder::fix_hint(const std::string& text) {

@@ -45,7 +45,6 @@ class Builder {
   /// .inf, -.Inf, .nan...: YAML's spellings of infinity and NaN, never a valid amount.
   static bool is_yaml_special_float(const std::string& t);
 
-  /// A number field: scalar text kept as written, with its position.
   /// " : write 1_100 (a space cannot separate thousands: use '_')", or "" when `text`
   /// shows none of the usual spreadsheet spellings (see load_hints.hpp).
   static std::string fix_hint(const std::string& text);
