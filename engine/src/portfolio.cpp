@@ -181,13 +181,6 @@ Portfolio compile_portfolio(const PortfolioSpec& spec) {
           sink.error(rule.pos, "factor: input '" + rule.input + "' of " + ctx + " is driven by two rules; keep one");
           continue;
         }
-        for (const auto& c : m.plan.correlations)
-          if (c.row_a == row || c.row_b == row) {
-            sink.error(rule.pos, "factor: input '" + rule.input + "' of " + ctx +
-                                     " is correlated within its scenario; the factor would change that correlation: "
-                                     "drive the other input by the factor instead, or remove the correlation");
-            break;
-          }
         m.factor_rows.emplace_back(row, rule.loading);
       }
     } catch (const ScenarioError& e) {
@@ -296,7 +289,9 @@ PortfolioColumns simulate_portfolio(const Portfolio& pf, const PortfolioRunOptio
                 if (!copulas[p].identity()) copulas[p].apply(U.data(), cn);
               }
               if (mode == 0) {
-                // shocks on: the shared draws replace the project's own, and the factor drives its inputs
+                // shocks on: the shared draws replace the project's own, and the factor drives its
+                // inputs after the scenario's own copula (a correlation r of a driven input with an
+                // undriven one becomes sqrt(1 - w^2) r in the normal copula: docs/portfolio.md)
                 for (const auto& [row, srow] : m.shock_rows)
                   std::copy_n(S.data() + static_cast<std::size_t>(srow) * n + c0, cn, U.data() + static_cast<std::size_t>(row) * cn);
                 const double lo = std::numeric_limits<double>::min(), hi = std::nextafter(1.0, 0.0);
@@ -314,7 +309,7 @@ PortfolioColumns simulate_portfolio(const Portfolio& pf, const PortfolioRunOptio
               for (int out = mode; out < (modes == 1 ? 2 : mode + 1); ++out)
                 for (std::size_t k = 0; k < cn; ++k) {
                   const std::size_t i = c0 + k;
-                  if (fn[k] > m.spec.tolerance) bits[out][i / 64] |= std::uint64_t{1} << (i % 64);
+                  if (fn[k] > m.spec.bridge) bits[out][i / 64] |= std::uint64_t{1} << (i % 64);
                   total[out][i] += fn[k];
                   *sums[out] += fn[k];
                 }

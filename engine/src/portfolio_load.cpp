@@ -215,7 +215,7 @@ PortfolioSpec load_portfolio_text(const std::string& yaml_text, const std::strin
         rd.err(rd.pos(e), ctx + ": expected a mapping {scenario: FILE, exposure: {...}}");
         continue;
       }
-      rd.check_keys(e, {"name", "scenario", "variant", "exposure", "recovery", "tolerance", "seed"}, ctx);
+      rd.check_keys(e, {"name", "scenario", "variant", "exposure", "recovery", "bridge", "seed"}, ctx);
       PortfolioProject p;
       p.pos = rd.pos(e);
       if (YAML::Node s = e["scenario"]) {
@@ -240,8 +240,8 @@ PortfolioSpec load_portfolio_text(const std::string& yaml_text, const std::strin
         if (auto t = rd.text(s, ctx + ": variant")) p.variant = *t;
       if (YAML::Node s = e["recovery"])
         if (auto v = rd.number(s, ctx + ": recovery", 0, 1)) p.recovery = *v;
-      if (YAML::Node s = e["tolerance"])
-        if (auto v = rd.number(s, ctx + ": tolerance", 0, Limits::max_abs_value)) p.tolerance = *v;
+      if (YAML::Node s = e["bridge"])
+        if (auto v = rd.number(s, ctx + ": bridge", 0, Limits::max_abs_value)) p.bridge = *v;
       if (YAML::Node s = e["seed"])
         if (auto v = rd.seed(s, ctx + ": seed")) {
           p.has_seed = true;

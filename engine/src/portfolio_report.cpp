@@ -119,8 +119,8 @@ std::string render_portfolio_report(const Portfolio& pf, const PortfolioResult& 
     }
     h << "</table>";
   }
-  h << "<p class=\"note\">Un projet est en difficulté sur une trajectoire quand sa trésorerie passe sous zéro (besoin de "
-       "financement au-delà de sa tolérance). Perte si défaut : (prêt + quotité garantie × prêt garanti) × (1 − taux de "
+  h << "<p class=\"note\">Un projet est en difficulté sur une trajectoire quand son besoin de financement dépasse le "
+       "financement relais prévu (bridge ; 0 : toute trésorerie négative). Perte si défaut : (prêt + quotité garantie × prêt garanti) × (1 − taux de "
        "récupération). ES : moyenne des pertes des 5 % ou 1 % pires trajectoires ; la part de chaque projet est son "
        "allocation d'Euler (elles somment à l'ES).</p></body></html>\n";
   return h.str();

@@ -235,7 +235,7 @@ json portfolio_json(const Portfolio& pf, const PortfolioResult& r) {
                         {"seed", m.seed}, {"shocks", m.shocks_used}, {"factor", factor_inputs},
                         {"exposure", {{"loan", m.spec.exposure.loan}, {"guaranteed_loan", m.spec.exposure.guaranteed_loan},
                                       {"guarantee_share", m.spec.exposure.guarantee_share}, {"grant", m.spec.exposure.grant}}},
-                        {"recovery", m.spec.recovery}, {"tolerance", m.spec.tolerance},
+                        {"recovery", m.spec.recovery}, {"bridge", m.spec.bridge},
                         {"loss_given_shortfall", m.loss_given_shortfall},
                         {"shocks_on", side(r.on)}, {"shocks_off", side(r.off)}});
   }
@@ -297,7 +297,7 @@ void print_portfolio(std::ostream& os, const Portfolio& pf, const PortfolioResul
                           100.0 * static_cast<double>(r.on.joint[a * K + b]) / static_cast<double>(N),
                           100.0 * static_cast<double>(r.off.joint[a * K + b]) / static_cast<double>(N));
   }
-  os << "\nShortfall: the project's cash goes below zero (funding need above its tolerance). Loss: (loan + guarantee "
+  os << "\nShortfall: the project's funding need exceeds its bridge financing (0: any negative cash). Loss: (loan + guarantee "
         "share x guaranteed loan) x (1 - recovery) for each project in shortfall. Shocks off: each project draws its own "
         "copy of every shock, and the factor is off.\n";
 }

@@ -36,7 +36,9 @@ struct PortfolioProject {
   std::string variant;   ///< "" = none
   Exposure exposure;
   double recovery = 0;   ///< share of loan and guarantee recovered after a default, [0, 1]
-  double tolerance = 0;  ///< in shortfall when the funding need exceeds this (EUR)
+  /// Bridge financing arranged (overdraft, bridge loan, EUR): the project is in shortfall (and
+  /// defaults on the funder) when its funding need exceeds it. Default 0: any negative cash.
+  double bridge = 0;
   bool has_seed = false;
   std::uint64_t seed = 0;  ///< explicit stream seed of the project's own inputs
   SourcePos pos;
