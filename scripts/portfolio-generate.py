@@ -6,10 +6,10 @@
 Writes OUT_DIR/portfolio.yaml and one scenario per project, OUT_DIR/projects/pNNNN.yaml, which
 `extends` a bundled scenario (cycling through scenarios/*.yaml, with one of its variants one
 time in three) and jitters its plain-number inputs and opening cash by +/-15 % (whole numbers
-stay whole). Exposures are drawn per project: a loan of 5-40 kEUR, a guarantee of 30-70 % of a
+stay whole), and its bridge financing by +/-30 %. Exposures are drawn per project: a loan of 5-40 kEUR, a guarantee of 30-70 % of a
 20-150 kEUR bank loan on half the projects, a grant committed on a third. The shocks and the
-factor are those of scenarios/portfolio.yaml: a shared bank rate, and one economic factor on
-cost inflation and on the public payers' delays. Same arguments => same files.
+factor are those of scenarios/portfolios/reseau.yaml: a shared bank rate, and one economic factor on
+cost inflation, the public payers' delays and demand. Same arguments => same files.
 """
 import argparse
 import os
@@ -39,8 +39,20 @@ factor:
     - {{input: ville_delay, loading: 0.6}}
     - {{input: leader_delay, loading: 0.6}}
     - {{input: fdi_delay, loading: 0.6}}
+    - {{input: new_members, loading: -0.5}}
+    - {{input: volume, loading: -0.5}}
+    - {{input: referrals_per_month, loading: -0.5}}
+    - {{input: new_households_per_site, loading: -0.5}}
+    - {{input: collections_per_month, loading: -0.5}}
+    - {{input: new_coworkers, loading: -0.5}}
 projects:
 """
+
+
+# bridge financing arranged by each kind of project (as in scenarios/portfolios/reseau.yaml)
+BRIDGE = {"conciergerie_quartier.yaml": 20000, "epicerie_solidaire.yaml": 5000, "garage_solidaire_aci.yaml": 15000,
+          "garage_solidaire_ei.yaml": 50000, "groupement_achat.yaml": 30000, "reemploi_materiaux.yaml": 80000,
+          "tiers_lieu_rural.yaml": 20000}
 
 
 def jitter_value(v, rng):
@@ -64,7 +76,7 @@ def main():
     if not 1 <= a.n <= 10000:
         sys.exit("error: n must be between 1 and 10000")
     rng = random.Random(a.seed)
-    bases = sorted(f for f in os.listdir(SCENARIOS) if f.endswith(".yaml") and f != "portfolio.yaml")
+    bases = sorted(f for f in os.listdir(SCENARIOS) if f.endswith(".yaml"))
     docs = {b: yaml.safe_load(open(os.path.join(SCENARIOS, b), encoding="utf-8")) for b in bases}
     os.makedirs(os.path.join(a.out, "projects"), exist_ok=True)
     lines = [HEADER.format(name=f"Synthétique {a.n}", n=a.n, seed=a.seed, paths=a.paths)]
@@ -95,6 +107,7 @@ def main():
         if variant:
             lines.append(f"    variant: {variant}\n")
         lines.append(f"    exposure: {{{', '.join(exp)}}}\n    recovery: {rng.choice([0.1, 0.2, 0.3])}\n")
+        lines.append(f"    bridge: {int(round(BRIDGE.get(base, 0) * rng.uniform(0.7, 1.3), -2))}\n")
     with open(os.path.join(a.out, "portfolio.yaml"), "w", encoding="utf-8") as f:
         f.write("".join(lines))
     print(os.path.join(a.out, "portfolio.yaml"))

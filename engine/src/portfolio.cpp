@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -117,17 +118,16 @@ Portfolio compile_portfolio(const PortfolioSpec& spec) {
     one.inputs.push_back(spec.shocks[s]);
     shock_deps[s] = names_used(one);
   }
-  DiagnosticSink sink;
-  std::vector<char> rule_matched(spec.factor.size(), 0);
-  for (const auto& p : spec.projects) {
-    if (sink.size() > 50) break;
+  // one project: its member, or its errors in its own sink (projects compile in parallel)
+  auto compile_one = [&](const PortfolioProject& p, DiagnosticSink& sink,
+                         std::vector<char>& rule_matched) -> std::optional<PortfolioMember> {
     PortfolioMember m;
     m.spec = p;
     const std::string ctx = "project '" + p.name + "'";
     std::error_code ec;
     if (!std::filesystem::is_regular_file(p.scenario, ec)) {
       sink.error(p.pos, ctx + ": scenario file '" + p.scenario + "' not found (paths are relative to the portfolio file)");
-      continue;
+      return std::nullopt;
     }
     try {
       Scenario sc = load_scenario(p.scenario, p.variant);
@@ -187,12 +187,38 @@ Portfolio compile_portfolio(const PortfolioSpec& spec) {
       sink.error(p.pos, ctx + ": its scenario '" + p.scenario + "' has " + std::to_string(e.diagnostics().size()) +
                             " error(s), listed below");
       for (const auto& d : e.diagnostics()) sink.error(d.pos, d.message);
-      continue;
+      return std::nullopt;
     }
     m.seed = p.has_seed ? p.seed : project_seed(spec.simulation.seed, p.name);
     m.loss_given_shortfall =
         (p.exposure.loan + p.exposure.guarantee_share * p.exposure.guaranteed_loan) * (1 - p.recovery);
-    pf.members.push_back(std::move(m));
+    return m;
+  };
+  const std::size_t P = spec.projects.size();
+  std::vector<std::optional<PortfolioMember>> members(P);
+  std::vector<DiagnosticSink> sinks(P);
+  std::vector<std::vector<char>> matched(P, std::vector<char>(spec.factor.size(), 0));
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < P;) {
+      try {
+        members[i] = compile_one(spec.projects[i], sinks[i], matched[i]);
+      } catch (const std::exception& e) {  // anything but a ScenarioError: reported at the project
+        sinks[i].error(spec.projects[i].pos, "project '" + spec.projects[i].name + "': " + e.what());
+      }
+    }
+  };
+  const unsigned threads = std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 16);
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < std::min<std::size_t>(threads, P); ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  DiagnosticSink sink;
+  std::vector<char> rule_matched(spec.factor.size(), 0);
+  for (std::size_t i = 0; i < P; ++i) {
+    for (const auto& d : sinks[i].diagnostics()) sink.error(d.pos, d.message);
+    for (std::size_t r = 0; r < rule_matched.size(); ++r) rule_matched[r] |= matched[i][r];
+    if (members[i]) pf.members.push_back(std::move(*members[i]));
   }
   for (std::size_t r = 0; r < spec.factor.size(); ++r)
     if (!rule_matched[r] && spec.factor[r].projects.empty() && sink.empty())
