@@ -103,6 +103,22 @@ TEST(Portfolio, SharedShockJointShortfallIsClosedForm) {
   EXPECT_NEAR(x.r.on.grants_mean, pb * 3000, 3000 * bound4(pb, N));
 }
 
+TEST(Portfolio, ShockInAPaymentOffsetHitsEveryProjectTogether) {
+  // the aide au poste is paid 6 months late exactly when the shared freeze hits: each project
+  // is short iff freeze, so on a path both are short or neither
+  PfRun x = run_file("freeze_portfolio.yaml");
+  const long long N = x.r.paths;
+  EXPECT_EQ(x.r.on.shortfalls[0], x.r.on.shortfalls[1]);
+  EXPECT_EQ(x.r.on.joint[1], x.r.on.shortfalls[0]);
+  EXPECT_NEAR(freq(x.r.on.shortfalls[0], N), 0.2, bound4(0.2, N));
+  EXPECT_EQ(x.r.on.count_hist[1], 0u);
+  EXPECT_NEAR(freq(x.r.off.joint[1], N), 0.04, bound4(0.04, N));
+  // alone, without the shock, the scenario is never short
+  Result alone = amorce_test::amorce("run " + quote(kData + "freeze.yaml") + " --paths 50 --format json");
+  ASSERT_EQ(alone.status, 0) << alone.err;
+  EXPECT_EQ(json::parse(alone.out)["probabilities"]["shortfall"]["p"].get<double>(), 0.0);
+}
+
 TEST(Portfolio, FactorJointShortfallIsBivariateNormal) {
   // x_a, x_b standard normal with loading 0.6 on one factor: correlation 0.36
   PfRun x = run_file("factor.yaml");
