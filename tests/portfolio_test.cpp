@@ -210,6 +210,19 @@ TEST(Portfolio, SameJsonOnAnyThreadsAndRanks) {
 #endif
 }
 
+#ifdef AMORCE_TEST_MPIEXEC
+TEST(Portfolio, MpiInputErrorIsPrintedOnceWithStatus2) {
+  Result r = run_shell(std::string(AMORCE_TEST_MPIEXEC) + " --oversubscribe --allow-run-as-root -n 2 " + quote(kCli) +
+                       " portfolio " + quote(kData + "bad_key.yaml"));
+  EXPECT_NE(r.status, 0);
+  const std::string msg = "bad_key.yaml:6:28: unknown key 'guarante_share'";
+  const auto at = r.err.find(msg);
+  ASSERT_NE(at, std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(msg, at + 1), std::string::npos) << "printed by more than rank 0:\n" << r.err;
+  EXPECT_NE(r.err.find("Exit code:    2"), std::string::npos) << r.err;  // mpirun reports the rank's status
+}
+#endif
+
 TEST(Portfolio, OutWritesJsonAndCsv) {
   TempDir d;
   Result r = amorce_test::amorce("portfolio " + quote(kData + "two_cliffs.yaml") + " --paths 2000 --out " + quote((d.path / "o").string()) +

@@ -67,7 +67,9 @@ bool launched_by_mpi() {
 }  // namespace
 
 struct MpiSession::Impl {
-  mpi::environment env{mpi::threading::funneled};
+  // abort_on_exception = false: an input error leaves the command through an exception, and
+  // MPI must be finalised (not aborted) while it unwinds so rank 0 can print it
+  mpi::environment env{mpi::threading::funneled, false};
   mpi::communicator world;
   std::vector<std::size_t> counts;    ///< rank 0: blocks done per rank
   unsigned long long sent_value = 0;  ///< buffer of the pending isend
