@@ -158,6 +158,25 @@ TEST(Portfolio, EulerContributionsSumToExpectedShortfall) {
   }
 }
 
+TEST(Portfolio, SmallRunsAndEverySampling) {
+  // fewer paths than a bit word, a partial last block, one path; the shocks-off joint counts
+  // can never exceed the marginals, and a path count is never lost
+  Portfolio pf = compile_portfolio(load_portfolio(kData + "two_cliffs.yaml"));
+  for (Sampling s : {Sampling::mc, Sampling::lhs, Sampling::sobol})
+    for (long long n : {1LL, 37LL, 600LL}) {
+      PortfolioRunOptions o;
+      o.paths = n;
+      o.sampling = s;
+      o.threads = 2;
+      PortfolioResult r = summarize_portfolio(pf, o, simulate_portfolio(pf, o, 0, portfolio_blocks(n)));
+      std::uint64_t paths = 0;
+      for (auto c : r.on.count_hist) paths += c;
+      EXPECT_EQ(paths, static_cast<std::uint64_t>(n));
+      EXPECT_LE(r.on.joint[1], std::min(r.on.shortfalls[0], r.on.shortfalls[1]));
+      EXPECT_LE(r.off.joint[1], std::min(r.off.shortfalls[0], r.off.shortfalls[1]));
+    }
+}
+
 TEST(Portfolio, ValueAtRiskByHand) {
   // 10 losses; alpha 0.8: VaR = 2nd largest... the 8th smallest = 5; tail = 2 paths: 9 and 7
   std::vector<double> loss{0, 1, 9, 2, 3, 5, 4, 7, 0, 5};

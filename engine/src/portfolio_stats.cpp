@@ -302,6 +302,16 @@ void print_portfolio(std::ostream& os, const Portfolio& pf, const PortfolioResul
         "copy of every shock, and the factor is off.\n";
 }
 
+namespace {
+/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+}  // namespace
+
 void write_portfolio_outputs(const std::string& dir, const Portfolio& pf, const PortfolioResult& r) {
   const std::size_t N = static_cast<std::size_t>(r.paths);
   std::ostringstream csv;
@@ -311,7 +321,7 @@ void write_portfolio_outputs(const std::string& dir, const Portfolio& pf, const 
     const auto& m = pf.members[p];
     const double pon = static_cast<double>(r.on.shortfalls[p]) / static_cast<double>(N);
     const double poff = static_cast<double>(r.off.shortfalls[p]) / static_cast<double>(N);
-    csv << fmt::format("{},{},{},{:.2f},{:.6g},{:.6g},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f}\n", m.spec.name, m.spec.scenario, m.seed,
+    csv << fmt::format("{},{},{},{:.2f},{:.6g},{:.6g},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f}\n", m.spec.name, csv_field(m.spec.scenario), m.seed,
                        m.loss_given_shortfall, pon, poff, r.on.funding_mean[p], pon * m.loss_given_shortfall,
                        r.on.loss.contrib95[p], r.on.loss.contrib99[p], r.off.loss.contrib99[p]);
   }
