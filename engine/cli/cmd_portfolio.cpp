@@ -36,7 +36,7 @@ Command add_portfolio_command(CLI::App& app) {
   sub->add_option("--paths", o->paths, "number of paths (default: the portfolio's simulation.paths)")
       ->check(CLI::Range(1LL, Limits::max_paths));
   sub->add_option("--seed", o->seed, "random seed (default: the portfolio's simulation.seed)")->check(seed_validator());
-  sub->add_option("--threads", o->threads, "worker threads per process (default: all cores)")->check(CLI::Range(0, 256));
+  sub->add_option("--threads", o->threads, "worker threads per process (default: all cores; under MPI, shared among the ranks of a machine)")->check(CLI::Range(0, 256));
   sub->add_option("--sampling", o->sampling, "sampling method")->check(CLI::IsMember({"mc", "lhs", "sobol"}));
   sub->add_option("--pairs", o->pairs, "riskiest projects whose joint shortfalls are reported (default: the file's pairs, 10)")
       ->check(CLI::Range(0, PortfolioLimits::max_pairs));
