@@ -116,7 +116,8 @@ Command add_portfolio_command(CLI::App& app) {
               return 0;
             } catch (const RemoteFailure& f) {
               // another rank failed: rank 0 says which and why; the others leave quietly
-              if (root && !f.message.empty()) std::cerr << f.message << "\n";
+              if (root && !f.message.empty()) std::cerr << f.message << "\n" << std::flush;
+              mpi.barrier();
               return f.exit_code;
             }
           }};

@@ -3,8 +3,10 @@
 // doubles and 64-bit words, gathered with MPI_Gatherv (no serialisation on the hot data).
 #include "mpi_session.hpp"
 
+#include <chrono>
 #include <cstdlib>
 #include <limits>
+#include <thread>
 #include <new>
 #include <stdexcept>
 #include <utility>
@@ -59,6 +61,19 @@ namespace mpi = boost::mpi;
 namespace {
 constexpr int kTagProgress = 7, kTagDone = 8;
 
+/// Waits for every rank without spinning: Open MPI's blocking calls busy-poll, which takes a
+/// core from the ranks still computing when ranks share a machine. A non-blocking barrier
+/// tested every 2 ms costs nothing while waiting.
+void quiet_barrier(const mpi::communicator& world) {
+  MPI_Request req;
+  MPI_Ibarrier(static_cast<MPI_Comm>(world), &req);
+  for (int done = 0;;) {
+    MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+    if (done) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 bool launched_by_mpi() {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
     if (std::getenv(v)) return true;
@@ -101,13 +116,21 @@ void MpiSession::agree(const std::function<void()>& f) {
     if (err) std::rethrow_exception(err);
     return;
   }
+  quiet_barrier(impl_->world);
   const int first = mpi::all_reduce(impl_->world, err ? rank_ : size_, mpi::minimum<int>());
   if (first == size_) return;
   std::pair<int, std::string> what{2, ""};
   if (rank_ == first) what.first = exit_code_of(err, what.second);
   mpi::broadcast(impl_->world, what, first);
-  if (rank_ == first && rank_ == 0) std::rethrow_exception(err);
-  throw RemoteFailure{first, what.first, rank_ == 0 ? "rank " + std::to_string(first) + ": " + what.second : ""};
+  // every rank leaves through RemoteFailure, so every rank reaches the final barrier
+  // (barrier()) and none exits before rank 0 has printed the message
+  std::string message;
+  if (rank_ == 0) message = first == 0 ? what.second : "rank " + std::to_string(first) + ": " + what.second;
+  throw RemoteFailure{first, what.first, message};
+}
+
+void MpiSession::barrier() {
+  if (impl_) quiet_barrier(impl_->world);
 }
 
 std::size_t MpiSession::progress(std::size_t local_done) {
@@ -145,8 +168,14 @@ void MpiSession::finish_progress(std::size_t local_done, const std::function<voi
   }
   m.counts[0] = local_done;
   for (int finished = 0; finished < size_ - 1;) {
-    // one source's messages arrive in order: its progress before its end
-    mpi::status st = m.world.probe(mpi::any_source, mpi::any_tag);
+    // one source's messages arrive in order: its progress before its end (polled: a blocking
+    // probe would spin on a core the other ranks need)
+    auto polled = m.world.iprobe(mpi::any_source, mpi::any_tag);
+    if (!polled) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      continue;
+    }
+    mpi::status st = *polled;
     unsigned long long v = 0;
     m.world.recv(st.source(), st.tag(), v);
     m.counts[static_cast<std::size_t>(st.source())] = v;
@@ -199,6 +228,7 @@ MpiSession::MpiSession() = default;
 MpiSession::~MpiSession() = default;
 bool MpiSession::built_with_mpi() { return false; }
 void MpiSession::agree(const std::function<void()>& f) { f(); }
+void MpiSession::barrier() {}
 std::size_t MpiSession::progress(std::size_t local_done) { return local_done; }
 void MpiSession::finish_progress(std::size_t, const std::function<void(std::size_t)>&) {}
 void MpiSession::gather(PortfolioColumns&) {}

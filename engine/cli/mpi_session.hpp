@@ -34,10 +34,14 @@ class MpiSession {
   /// True when this build was configured with AMORCE_MPI.
   static bool built_with_mpi();
 
-  /// Every rank runs `f`; if it throws on any rank, every rank learns it. Rank 0 rethrows its
-  /// own exception, or throws RemoteFailure with the lowest failing rank's message; other
-  /// ranks throw RemoteFailure (their caller exits quietly with its code).
+  /// Every rank runs `f`; if it throws on any rank, every rank learns it and throws
+  /// RemoteFailure: on rank 0 with the lowest failing rank's message (prefixed with its rank
+  /// when not 0), elsewhere with an empty message. The caller prints it on rank 0, then calls
+  /// barrier() so that no rank exits (and makes mpirun kill the job) before the message is out.
+  /// Without MPI, `f`'s exception propagates unchanged.
   void agree(const std::function<void()>& f);
+  /// Every rank waits for all (without busy-polling a core).
+  void barrier();
 
   /// Blocks [begin, end) of this rank: contiguous ranges in rank order.
   std::pair<std::size_t, std::size_t> block_range(std::size_t blocks) const;
