@@ -10,6 +10,8 @@ pkgs+=(clang-14 libclang-rt-14-dev)
 pkgs+=(chromium)
 # portfolios across processes (`mpirun -n R amorce portfolio`, docs/portfolio.md): Open MPI and Boost.MPI
 pkgs+=(openmpi-bin libopenmpi-dev libboost-mpi-dev)
+# the synthetic portfolio generator (scripts/portfolio-generate.py)
+pkgs+=(python3-yaml)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

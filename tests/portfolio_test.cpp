@@ -252,6 +252,21 @@ TEST(Portfolio, MpiInputErrorIsPrintedOnceWithStatus2) {
 }
 #endif
 
+TEST(Portfolio, GeneratedPortfolioRuns) {
+  // scripts/portfolio-generate.py: every bundled scenario (7 + 2 jittered again), its extends
+  // path and variants valid; two runs of the generator give the same files
+  TempDir d;
+  const std::string gen = "/usr/bin/python3 " + quote(kSource + "/scripts/portfolio-generate.py") + " 9 ";
+  ASSERT_EQ(run_shell(gen + quote((d.path / "a").string()) + " --paths 64").status, 0);
+  ASSERT_EQ(run_shell(gen + quote((d.path / "b").string()) + " --paths 64").status, 0);
+  EXPECT_EQ(slurp(d.path / "a" / "projects" / "p0005.yaml"), slurp(d.path / "b" / "projects" / "p0005.yaml"));
+  Result r = amorce_test::amorce("portfolio " + quote((d.path / "a" / "portfolio.yaml").string()) + " --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["projects"].size(), 9u);
+  EXPECT_EQ(j["run"]["paths"], 64);
+}
+
 TEST(Portfolio, OutWritesJsonAndCsv) {
   TempDir d;
   Result r = amorce_test::amorce("portfolio " + quote(kData + "two_cliffs.yaml") + " --paths 2000 --out " + quote((d.path / "o").string()) +
