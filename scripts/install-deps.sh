@@ -8,6 +8,10 @@ pkgs=(build-essential cmake ninja-build libyaml-cpp-dev libcli11-dev libfmt-dev 
 pkgs+=(clang-14 libclang-rt-14-dev)
 # the funder's report: headless Chromium for its browser test (tests/browser)
 pkgs+=(chromium)
+# portfolios across processes (`mpirun -n R amorce portfolio`, docs/portfolio.md): Open MPI and Boost.MPI
+pkgs+=(openmpi-bin libopenmpi-dev libboost-mpi-dev)
+# the synthetic portfolio generator (scripts/portfolio-generate.py)
+pkgs+=(python3-yaml)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
