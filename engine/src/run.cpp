@@ -85,7 +85,23 @@ void check_memory(double bytes, const std::string& what, const std::string& lowe
                                             bytes / (1024.0 * 1024 * 1024), kMaxMemoryBytes / (1024.0 * 1024 * 1024), lower));
 }
 
-RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
+namespace {
+
+/// The demand of a run (RunOptions::demand): what its outputs and hook read.
+Demand run_demand(const Plan& plan, const RunOptions& opt) {
+  Demand d = opt.demand ? *opt.demand : opt.block_hook ? Demand{} : empty_demand();
+  if (!opt.demand && !opt.block_hook)
+    for (auto& k : d.indicators) k = 1;  // RunResult::indicators
+  if (opt.summary) d.add(summary_demand(plan));
+  if (opt.keep_paths) d.add_line(Line::cash);
+  return d;
+}
+
+}  // namespace
+
+RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
+  // load -> compile -> prune: the run computes only what its outputs read
+  const Plan plan = prune(full_plan, run_demand(full_plan, opt));
   if (opt.paths < 1 || opt.paths > Limits::max_paths)
     throw std::invalid_argument(fmt::format("paths must be between 1 and {}", Limits::max_paths));
   auto t0 = std::chrono::steady_clock::now();
@@ -100,8 +116,9 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
   RunResult r;
   r.options = opt;
   r.block_size = B;
+  r.work = plan_work(plan);
   r.years = fiscal_years(plan);
-  if (opt.summary) r.warnings = scenario_warnings(plan);
+  if (opt.summary) r.warnings = scenario_warnings(full_plan);
   const int Y = static_cast<int>(r.years.size());
   const std::size_t C = plan.checks.size();
   const auto sources = opt.summary ? series_sources(plan) : std::vector<SeriesSource>{};

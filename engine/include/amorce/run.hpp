@@ -4,6 +4,7 @@
 /// number of threads. Memory is bounded by block size and the statistics kept.
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "amorce/evaluate.hpp"
 #include "amorce/ledger.hpp"
 #include "amorce/plan.hpp"
+#include "amorce/prune.hpp"
 #include "amorce/results.hpp"
 #include "amorce/stats.hpp"
 
@@ -27,6 +29,10 @@ struct RunOptions {
   /// the block hook; no monthly bands, fiscal-year statistics, checks, negative-cash counts
   /// or warnings, which are ~40 % of a full run and which no metric reads.
   bool summary = true;
+  /// What the run must produce beyond the summary (prune.hpp): the Plan is pruned to it.
+  /// Unset: what the summary reads (summary = true), or every indicator (summary = false);
+  /// and everything when a block_hook is set, since the hook may read any line.
+  std::optional<Demand> demand;
   bool progress = false;    ///< progress bar on stderr
   std::size_t sketch_k = 2048;
 
@@ -65,6 +71,7 @@ struct RunResult {
   std::vector<std::uint64_t> negative_cash;  ///< [month]: paths with cash < 0
   std::vector<double> kept_cash;             ///< [path][month] when keep_paths
   std::vector<std::string> warnings;         ///< valid but suspicious scenario (warnings.hpp)
+  PlanWork work;                             ///< what the pruned Plan computed (prune.hpp)
 
   long long paths() const { return options.paths; }
   const double* indicator(Indicator k) const {
