@@ -35,6 +35,11 @@ struct RunOptions {
   std::optional<Demand> demand;
   bool progress = false;    ///< progress bar on stderr
   std::size_t sketch_k = 2048;
+  /// Quantiles of the monthly bands and fiscal-year figures are taken over paths
+  /// [0, band_paths) (all paths when fewer; 0 = all paths): a fixed, deterministic subsample,
+  /// so past it a value costs nothing (no sketch insertion, no sort). Means, standard
+  /// deviations and every indicator use all paths. Accuracy: docs/json-schema.md.
+  long long band_paths = 32768;
 
   /// Designed samples (sensitivity drivers): fills the per-path uniforms of paths
   /// [first, first + n) instead of the sampling method; rows follow Plan::uniform_names
