@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <regex>
 
+#include "amorce/metrics_run.hpp"
 #include "amorce/random_streams.hpp"
 #include "amorce/run.hpp"
 #include "bench_common.hpp"
@@ -176,7 +177,52 @@ void BM_sobol_plain_runs(benchmark::State& state) {  // same number of runs, pla
   state.counters["model_runs"] = static_cast<double>(runs);
 }
 
+/// Single-metric runs (`run --metrics`): the Plan pruned to the metric, 1 thread.
+void BM_metrics(benchmark::State& state, std::string rel, std::string metrics, long long paths) {
+  const Plan& plan = bench::plan_of(rel);
+  RunOptions o;
+  o.paths = paths;
+  o.threads = 1;
+  o.seed = 42;
+  o.sampling = plan.simulation.sampling;
+  for (auto _ : state) {
+    MetricsRun r = run_metrics(plan, split_metric_list(metrics), o);
+    benchmark::DoNotOptimize(r.estimates.data());
+  }
+  state.counters["us_per_path"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * paths * 1e-6, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+/// The what-if loop of `serve`: the Plan compiled once, one input's value changed (a constant
+/// of the static program, as an edited field would), 100 k paths of two metrics re-run in
+/// process on 2 threads. Wall time per re-run.
+void BM_whatif(benchmark::State& state) {
+  Plan plan = bench::plan_of(bench::kPeer);
+  Instr* edited = nullptr;
+  for (Instr& in : plan.static_prog)
+    if (in.op == OpCode::constant && in.k > 100) { edited = &in; break; }
+  RunOptions o;
+  o.paths = state.range(0);
+  o.threads = 2;
+  o.seed = 42;
+  o.sampling = plan.simulation.sampling;
+  const auto metrics = split_metric_list("prob(shortfall), median(min_cash)");
+  double k0 = edited ? edited->k : 0;
+  int step = 0;
+  for (auto _ : state) {
+    if (edited) edited->k = k0 * (1 + 0.01 * (++step % 5));  // the user moves a slider
+    MetricsRun r = run_metrics(plan, metrics, o);
+    benchmark::DoNotOptimize(r.estimates.data());
+  }
+}
+
 [[maybe_unused]] const bool registered = [] {
+  benchmark::RegisterBenchmark("BM_whatif", BM_whatif)->Arg(100'000)
+      ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+  for (long long n : {200'000LL})
+    benchmark::RegisterBenchmark(fmt::format("BM_metrics/peer/{}", n).c_str(), BM_metrics, std::string(bench::kPeer),
+                                 std::string("shortfall,min_cash"), n)
+        ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
   std::vector<long long> sizes = {10'000, 100'000};
   if (full()) sizes.push_back(1'000'000);
   auto scenarios = bench::bundled_scenarios();

@@ -59,4 +59,15 @@ if "$AMORCE" --help 2>/dev/null | grep -q "^ *sensitivity"; then
 else
   echo "amorce sensitivity is not available in $AMORCE (see BM_sobol_study in build/bench/bench/amorce_bench)"
 fi
+echo "== solve, garage_solidaire_aci, 100 k paths, 2 threads (target <= 2 s wall) (load $(load))"
+solve=("$AMORCE" solve scenarios/garage_solidaire_aci.yaml --vary opening_cash --target "prob(shortfall) <= 0.05"
+       --min 0 --max 500000 --paths 100000 --threads 2 --format json)
+/usr/bin/time -f "wall %e s   CPU %U + %S s" "${solve[@]}" 2>&1 >/dev/null | tail -1
+
+echo "== what-if re-run: 100 k paths, 2 threads, Plan cached (target <= 100 ms wall)"
+if [ -x build/bench/bench/amorce_bench ]; then
+  build/bench/bench/amorce_bench --benchmark_filter='BM_whatif|BM_metrics|BM_reference_kernel'
+else
+  echo "build amorce_bench (cmake --preset bench) for BM_whatif"
+fi
 echo "== done (load $(load))"

@@ -172,6 +172,13 @@ Comparison compare_plans(const std::vector<Candidate>& cands, const CompareOptio
     ro.threads = o.threads;
     ro.sampling = o.sampling;
     ro.summary = false;  // only the per-path indicators are compared
+    {
+      Demand d = empty_demand();  // the indicators columns_of() reads
+      for (Indicator k : {Indicator::shortfall, Indicator::funding_need, Indicator::min_cash, Indicator::breakeven_month,
+                          Indicator::cash_end, Indicator::npv})
+        d.add_indicator(k);
+      ro.demand = d;
+    }
     try {
       RunResult r = run_monte_carlo(cand.plan, ro);
       cols.push_back(columns_of(r));

@@ -375,10 +375,13 @@ void run_month(BlockState& st, int m) {
   st.month = m;
   const Plan& p = *st.plan;
   const bool direct = p.hist_direct.size() == p.hist_slots.size();
+  // a pruned Plan records only the live history entries (nothing reads the others)
   for (std::size_t h = 0; direct && h < p.hist_slots.size(); ++h)
-    if (p.hist_direct[h]) st.slot_row[static_cast<std::size_t>(p.hist_slots[h])] = static_cast<int>(h) * p.horizon + m;
+    if (p.hist_direct[h] && p.live.history(h))
+      st.slot_row[static_cast<std::size_t>(p.hist_slots[h])] = static_cast<int>(h) * p.horizon + m;
   run_program(st, p.monthly_prog, 0, p.monthly_prog.size());
   for (std::size_t h = 0; h < p.hist_slots.size(); ++h) {
+    if (!p.live.history(h)) continue;
     const int slot = p.hist_slots[h];
     const bool in_place = direct && p.hist_direct[h];
     if (in_place && m + 1 < p.horizon) continue;  // written in place; next month moves it on

@@ -27,6 +27,31 @@ const char* line_name(Line l) {
   return names[static_cast<int>(l)];
 }
 
+std::vector<Line> stage_lines(LedgerStage s) {
+  using L = Line;
+  switch (s) {
+    case LedgerStage::flows:
+      return {L::revenue, L::costs, L::variable_costs, L::vat_collected, L::vat_deductible, L::cash_revenue,
+              L::cash_suppliers};
+    case LedgerStage::staff: return {L::staff_wages, L::staff_charges, L::cash_wages, L::cash_social_charges};
+    case LedgerStage::subsidies: return {L::subsidies_operating, L::subsidies_job, L::cash_subsidies};
+    case LedgerStage::investments:
+      return {L::investments, L::vat_deductible, L::cash_investments, L::depreciation, L::investment_grants_awarded,
+              L::grant_release, L::cash_investment_grants};
+    case LedgerStage::loans: return {L::cash_loans, L::interest, L::cash_interest, L::cash_principal};
+    case LedgerStage::equity: return {L::cash_equity};
+    case LedgerStage::in_kind: return {L::in_kind};
+    case LedgerStage::payroll_tax: return {L::payroll_tax, L::cash_payroll_tax};
+    case LedgerStage::vat_settlement: return {L::cash_vat, L::cash_vat_refund};
+    case LedgerStage::corporate_tax: return {L::corporate_tax, L::cash_corporate_tax, L::cash_corporate_tax_refund};
+    case LedgerStage::agreement_stocks:
+      return {L::receivables_subsidies, L::deferred_income, L::receivables_investment_grants,
+              L::advances_investment_grants};
+    case LedgerStage::count: break;
+  }
+  return {};
+}
+
 std::vector<FiscalYear> fiscal_years(const Plan& p) {
   std::vector<FiscalYear> out;
   int last_year = fiscal_year_of(p, p.horizon - 1);
@@ -149,7 +174,7 @@ constexpr bool assigned_by_results(Line l) {
 
 class Builder {
  public:
-  Builder(BlockState& st, Ledger& L) : st_(st), p_(*st.plan), L_(L), H_(p_.horizon), n_(st.n) {}
+  Builder(BlockState& st, Ledger& L) : st_(st), p_(*st.plan), lv_(p_.live), L_(L), H_(p_.horizon), n_(st.n) {}
 
   void run() {
     L_.horizon = H_;
@@ -158,25 +183,31 @@ class Builder {
     // assigns for every month and path are left as they are (less to clear per block).
     const std::size_t per_line = static_cast<std::size_t>(H_) * n_;
     L_.data.resize(static_cast<std::size_t>(kLineCount) * per_line);
+    // (a pruned Plan: only the lines it computes)
     for (int l = 0; l < kLineCount; ++l)
-      if (!assigned_by_results(static_cast<Line>(l)))
+      if (!assigned_by_results(static_cast<Line>(l)) && lv_.line(l))
         std::fill_n(L_.data.data() + static_cast<std::size_t>(l) * per_line, per_line, 0.0);
-    L_.subsidy_income.assign(p_.subsidies.size() * static_cast<std::size_t>(H_) * n_, 0.0);
+    if (lv_.subsidy_income) L_.subsidy_income.assign(p_.subsidies.size() * static_cast<std::size_t>(H_) * n_, 0.0);
+    else L_.subsidy_income.clear();
     L_.beyond.clear();
     L_.flows.clear();
     vat_on_ = p_.vat_regime != "none";
-    flows();
-    staff();
-    subsidies();
-    investments();
-    loans();
-    equity();
-    payroll_tax();
-    vat_settlement();
+    if (stage(LedgerStage::flows)) flows();
+    if (stage(LedgerStage::staff)) staff();
+    if (stage(LedgerStage::subsidies)) subsidies();
+    if (stage(LedgerStage::investments)) investments();
+    if (stage(LedgerStage::loans)) loans();
+    if (stage(LedgerStage::equity)) equity();
+    if (stage(LedgerStage::in_kind)) in_kind();
+    if (stage(LedgerStage::payroll_tax)) payroll_tax();
+    if (stage(LedgerStage::vat_settlement)) vat_settlement();
     results_and_cash();
   }
 
  private:
+  bool stage(LedgerStage s) const { return lv_.stage(static_cast<int>(s)); }
+  bool need(Line l) const { return lv_.line(static_cast<int>(l)); }
+
   double& at(Line l, int m, std::size_t i) { return L_.line(l)[static_cast<std::size_t>(m) * n_ + i]; }
   /// Adds a cash flow at month m when it falls inside the horizon (later: stays a receivable/payable).
   void schedule(Line l, int m, std::size_t i, double v) {
@@ -347,7 +378,8 @@ class Builder {
       const SubsidyPlan& sp = p_.subsidies[k];
       std::string owner = "subsidy '" + sp.name + "'";
       Line line = sp.kind == "job" ? Line::subsidies_job : Line::subsidies_operating;
-      double* income = L_.subsidy_income.data() + k * static_cast<std::size_t>(H_) * n_;
+      double* income = lv_.subsidy_income ? L_.subsidy_income.data() + k * static_cast<std::size_t>(H_) * n_ : nullptr;
+      const bool stocks = stage(LedgerStage::agreement_stocks);
       const int row = flow_row(Line::cash_subsidies, "subsidy:" + sp.name, sp.label.empty() ? sp.name : sp.label);
       std::vector<int> from(n_), until(n_);
       for (std::size_t i = 0; i < n_; ++i) {
@@ -397,17 +429,17 @@ class Builder {
             total = amount;
             per_month = amount / (hi - lo);
           }
-          for (int m = lo; m < std::min(hi, H_); ++m) {
-            at(line, m, i) += per_month;
-            income[static_cast<std::size_t>(m) * n_ + i] += per_month;
-          }
+          for (int m = lo; m < std::min(hi, H_); ++m) at(line, m, i) += per_month;
+          if (income)
+            for (int m = lo; m < std::min(hi, H_); ++m) income[static_cast<std::size_t>(m) * n_ + i] += per_month;
           for (std::size_t q = 0; q < sp.payments.size(); ++q) {
             schedule(Line::cash_subsidies, months[q * n_ + i], i, total * shares[q * n_ + i]);
             beyond(owner, "payment", months[q * n_ + i], total * shares[q * n_ + i]);
             record(row, months[q * n_ + i], i, total * shares[q * n_ + i]);
           }
-          agreement_stock(Line::receivables_subsidies, Line::deferred_income, i, lo, std::min(hi, H_), per_month, total,
-                          sp.payments.size(), shares, months);
+          if (stocks)
+            agreement_stock(Line::receivables_subsidies, Line::deferred_income, i, lo, std::min(hi, H_), per_month, total,
+                            sp.payments.size(), shares, months);
         }
       }
     }
@@ -466,8 +498,9 @@ class Builder {
           record(grant_row, months[q * n_ + i], i, grant_[i] * shares[q * n_ + i]);
         }
         // awarded in the month of purchase: receivable until paid, an advance if paid before
-        agreement_stock(Line::receivables_investment_grants, Line::advances_investment_grants, i, when[i], when[i] + 1,
-                        grant_[i], grant_[i], ip.payments.size(), shares, months);
+        if (stage(LedgerStage::agreement_stocks))
+          agreement_stock(Line::receivables_investment_grants, Line::advances_investment_grants, i, when[i], when[i] + 1,
+                          grant_[i], grant_[i], ip.payments.size(), shares, months);
       }
     }
   }
@@ -531,6 +564,9 @@ class Builder {
         record(row, m, i, s(e.amount, i));
       }
     }
+  }
+
+  void in_kind() {
     for (const auto& [label, h] : p_.in_kind)
       for (int m = 0; m < H_; ++m)
         for (std::size_t i = 0; i < n_; ++i) at(Line::in_kind, m, i) += st_.hist(h, m)[i];
@@ -682,60 +718,92 @@ class Builder {
   void results_and_cash() {
     const auto years = fiscal_years(p_);
     auto row = [&](Line l, int m) { return L_.line(l) + static_cast<std::size_t>(m) * n_; };
-    // P&L
+    // P&L (each total only when computed: a pruned Plan may need none of them)
+    const bool sub_on = need(Line::subsidies), staff_on = need(Line::staff), eb_on = need(Line::ebitda),
+               op_on = need(Line::operating_result);
     for (int m = 0; m < H_; ++m) {
       double *rev = row(Line::revenue, m), *so = row(Line::subsidies_operating, m), *sj = row(Line::subsidies_job, m),
              *sub = row(Line::subsidies, m), *costs = row(Line::costs, m), *w = row(Line::staff_wages, m),
              *ch = row(Line::staff_charges, m), *staff = row(Line::staff, m), *pt = row(Line::payroll_tax, m),
              *eb = row(Line::ebitda, m), *dep = row(Line::depreciation, m), *rel = row(Line::grant_release, m),
              *op = row(Line::operating_result, m);
-      for (std::size_t i = 0; i < n_; ++i) {
-        sub[i] = so[i] + sj[i];
-        staff[i] = w[i] + ch[i];
-        eb[i] = rev[i] + sub[i] - costs[i] - staff[i] - pt[i];
-        op[i] = eb[i] - dep[i] + rel[i];
+      if (sub_on && staff_on && eb_on && op_on) {
+        for (std::size_t i = 0; i < n_; ++i) {
+          sub[i] = so[i] + sj[i];
+          staff[i] = w[i] + ch[i];
+          eb[i] = rev[i] + sub[i] - costs[i] - staff[i] - pt[i];
+          op[i] = eb[i] - dep[i] + rel[i];
+        }
+        continue;
       }
+      if (sub_on)
+        for (std::size_t i = 0; i < n_; ++i) sub[i] = so[i] + sj[i];
+      if (staff_on)
+        for (std::size_t i = 0; i < n_; ++i) staff[i] = w[i] + ch[i];
+      if (eb_on)
+        for (std::size_t i = 0; i < n_; ++i) eb[i] = rev[i] + sub[i] - costs[i] - staff[i] - pt[i];
+      if (op_on)
+        for (std::size_t i = 0; i < n_; ++i) op[i] = eb[i] - dep[i] + rel[i];
     }
-    corporate_tax(years);
+    if (stage(LedgerStage::corporate_tax)) corporate_tax(years);
     // cash and balance-sheet stocks: running totals per path, month by month
     const double* opening = st_.slot(p_.opening_cash);
     std::vector<double> cash(opening, opening + n_), equity(opening, opening + n_);
     std::vector<double> retained(n_), fixed(n_), cust(n_), vat(n_), supp(n_), social(n_), payroll_taxes(n_),
         corporate_taxes(n_), unreleased(n_), loans(n_);
+    const bool net_on = need(Line::net_result) || need(Line::caf), in_on = need(Line::cash_in),
+               out_on = need(Line::cash_out), cash_on = need(Line::cash), equity_on = need(Line::equity),
+               retained_on = need(Line::retained_results), fixed_on = need(Line::fixed_assets),
+               cust_on = need(Line::receivables_customers),
+               vat_on = need(Line::payables_vat) || need(Line::receivables_vat),
+               supp_on = need(Line::payables_suppliers), social_on = need(Line::payables_social),
+               taxes_on = need(Line::payables_taxes) || need(Line::receivables_taxes),
+               unreleased_on = need(Line::grants_unreleased), loans_on = need(Line::loans_outstanding);
     for (int m = 0; m < H_; ++m) {
       const std::size_t n = n_;
       auto r = [&](Line l) { return row(l, m); };
-      net_and_caf(n, r(Line::operating_result), r(Line::interest), r(Line::corporate_tax), r(Line::depreciation),
-                  r(Line::grant_release), r(Line::net_result), r(Line::caf));
-      sum7(n, r(Line::cash_revenue), r(Line::cash_subsidies), r(Line::cash_investment_grants), r(Line::cash_equity),
-           r(Line::cash_loans), r(Line::cash_vat_refund), r(Line::cash_corporate_tax_refund), r(Line::cash_in));
-      sum9(n, r(Line::cash_suppliers), r(Line::cash_wages), r(Line::cash_social_charges), r(Line::cash_investments),
-           r(Line::cash_interest), r(Line::cash_principal), r(Line::cash_vat), r(Line::cash_payroll_tax),
-           r(Line::cash_corporate_tax), r(Line::cash_out));
-      running_cash(n, r(Line::cash_in), r(Line::cash_out), cash.data(), r(Line::cash));
+      if (net_on)
+        net_and_caf(n, r(Line::operating_result), r(Line::interest), r(Line::corporate_tax), r(Line::depreciation),
+                    r(Line::grant_release), r(Line::net_result), r(Line::caf));
+      if (in_on)
+        sum7(n, r(Line::cash_revenue), r(Line::cash_subsidies), r(Line::cash_investment_grants), r(Line::cash_equity),
+             r(Line::cash_loans), r(Line::cash_vat_refund), r(Line::cash_corporate_tax_refund), r(Line::cash_in));
+      if (out_on)
+        sum9(n, r(Line::cash_suppliers), r(Line::cash_wages), r(Line::cash_social_charges), r(Line::cash_investments),
+             r(Line::cash_interest), r(Line::cash_principal), r(Line::cash_vat), r(Line::cash_payroll_tax),
+             r(Line::cash_corporate_tax), r(Line::cash_out));
+      if (cash_on) running_cash(n, r(Line::cash_in), r(Line::cash_out), cash.data(), r(Line::cash));
       // stocks: accrued minus settled
-      stock_add(n, equity.data(), r(Line::equity), r(Line::cash_equity));
-      stock_add(n, retained.data(), r(Line::retained_results), r(Line::net_result));
-      stock_sub(n, fixed.data(), r(Line::fixed_assets), r(Line::investments), r(Line::depreciation));
-      stock_customers(n, cust.data(), r(Line::receivables_customers), r(Line::revenue), r(Line::vat_collected),
-                      r(Line::cash_revenue));
-      stock_vat(n, vat.data(), r(Line::payables_vat), r(Line::receivables_vat), r(Line::vat_collected),
-                r(Line::vat_deductible), r(Line::cash_vat), r(Line::cash_vat_refund));
+      if (equity_on) stock_add(n, equity.data(), r(Line::equity), r(Line::cash_equity));
+      if (retained_on) stock_add(n, retained.data(), r(Line::retained_results), r(Line::net_result));
+      if (fixed_on) stock_sub(n, fixed.data(), r(Line::fixed_assets), r(Line::investments), r(Line::depreciation));
+      if (cust_on)
+        stock_customers(n, cust.data(), r(Line::receivables_customers), r(Line::revenue), r(Line::vat_collected),
+                        r(Line::cash_revenue));
+      if (vat_on)
+        stock_vat(n, vat.data(), r(Line::payables_vat), r(Line::receivables_vat), r(Line::vat_collected),
+                  r(Line::vat_deductible), r(Line::cash_vat), r(Line::cash_vat_refund));
       // supplier VAT = deductible VAT less the VAT on investments (paid with the investment)
-      stock_suppliers(n, supp.data(), r(Line::payables_suppliers), r(Line::costs), r(Line::vat_deductible),
-                      r(Line::cash_investments), r(Line::investments), r(Line::cash_suppliers));
-      stock_sub(n, social.data(), r(Line::payables_social), r(Line::staff_charges), r(Line::cash_social_charges));
-      stock_taxes(n, payroll_taxes.data(), corporate_taxes.data(), r(Line::payables_taxes), r(Line::receivables_taxes),
-                  r(Line::payroll_tax), r(Line::corporate_tax), r(Line::cash_payroll_tax), r(Line::cash_corporate_tax),
-                  r(Line::cash_corporate_tax_refund));
-      stock_sub(n, unreleased.data(), r(Line::grants_unreleased), r(Line::investment_grants_awarded),
-                r(Line::grant_release));
-      stock_sub(n, loans.data(), r(Line::loans_outstanding), r(Line::cash_loans), r(Line::cash_principal));
+      if (supp_on)
+        stock_suppliers(n, supp.data(), r(Line::payables_suppliers), r(Line::costs), r(Line::vat_deductible),
+                        r(Line::cash_investments), r(Line::investments), r(Line::cash_suppliers));
+      if (social_on)
+        stock_sub(n, social.data(), r(Line::payables_social), r(Line::staff_charges), r(Line::cash_social_charges));
+      if (taxes_on)
+        stock_taxes(n, payroll_taxes.data(), corporate_taxes.data(), r(Line::payables_taxes), r(Line::receivables_taxes),
+                    r(Line::payroll_tax), r(Line::corporate_tax), r(Line::cash_payroll_tax), r(Line::cash_corporate_tax),
+                    r(Line::cash_corporate_tax_refund));
+      if (unreleased_on)
+        stock_sub(n, unreleased.data(), r(Line::grants_unreleased), r(Line::investment_grants_awarded),
+                  r(Line::grant_release));
+      if (loans_on)
+        stock_sub(n, loans.data(), r(Line::loans_outstanding), r(Line::cash_loans), r(Line::cash_principal));
     }
   }
 
   BlockState& st_;
   const Plan& p_;
+  const Liveness& lv_;
   Ledger& L_;
   int H_;
   std::size_t n_;

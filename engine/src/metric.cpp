@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "amorce/prune.hpp"
 #include "amorce/stats.hpp"
 
 namespace amorce {
@@ -410,6 +411,10 @@ std::vector<double> run_metric(const Plan& plan, const Metric& m, RunOptions o, 
   auto prev = o.block_hook;
   auto hook = metric_hook(m, &values);
   o.summary = result != nullptr;  // the metric alone needs none of the summary's statistics
+  // the Plan is pruned to what the metric reads (the caller's hook reads input slots only)
+  Demand d = metrics_demand(plan, {m});
+  if (o.demand) d.add(*o.demand);
+  o.demand = d;
   o.block_hook = [prev, hook](const BlockState& st, const Ledger& L, const PathResults& r, std::uint64_t first) {
     if (prev) prev(st, L, r, first);
     hook(st, L, r, first);

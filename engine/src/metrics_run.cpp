@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "amorce/prune.hpp"
+
 namespace amorce {
 
 std::vector<std::string> split_metric_list(const std::string& list) {
@@ -36,6 +38,7 @@ MetricsRun run_metrics(const Plan& plan, const std::vector<std::string>& texts, 
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::vector<double>> values(r.metrics.size(), std::vector<double>(static_cast<std::size_t>(o.paths)));
   o.summary = false;
+  o.demand = metrics_demand(plan, r.metrics);  // the Plan is pruned to what the metrics read
   o.block_hook = [&](const BlockState& st, const Ledger& L, const PathResults& pr, std::uint64_t first) {
     for (std::size_t k = 0; k < r.metrics.size(); ++k) metric_values(r.metrics[k], st, L, pr, values[k].data() + first);
   };

@@ -55,8 +55,14 @@ AMORCE_HOT void compute_results(BlockState& st, const Ledger& L, PathResults& ou
   const double r = p.outputs.discount_rate;
   auto row = [&](Line l, int m) { return L.line(l) + static_cast<std::size_t>(m) * n; };
 
+  // a pruned Plan computes only the indicators (and figures, checks) it was asked for; the
+  // others stay NaN
+  const Liveness& lv = p.live;
+  auto want = [&](Indicator k) { return lv.indicator(static_cast<int>(k)); };
+
   // breakeven: first month from which the windowed operating result stays >= 0 (NaN if never)
   for (int pass = 0; pass < 2; ++pass) {
+    if (!want(pass ? Indicator::breakeven_month_unsubsidised : Indicator::breakeven_month)) continue;
     std::vector<double> sum(n, 0.0);
     std::vector<int> last_negative(n, -1);
     for (int m = 0; m < H; ++m) {
@@ -75,9 +81,25 @@ AMORCE_HOT void compute_results(BlockState& st, const Ledger& L, PathResults& ou
   }
 
   // cash indicators and npv (operating and investing flows: financing flows excluded)
-  std::vector<double> mc(cash, cash + n), npv(n, 0.0);
+  const bool cash_on = !lv.pruned || want(Indicator::min_cash) || want(Indicator::min_cash_month) ||
+                       want(Indicator::funding_need) || want(Indicator::shortfall) ||
+                       want(Indicator::months_negative) || want(Indicator::cash_end) ||
+                       want(Indicator::min_cash_months) || want(Indicator::npv);
+  const bool npv_on = want(Indicator::npv);
+  std::vector<double> mc(cash_on ? cash : nullptr, cash_on ? cash + n : nullptr), npv(n, 0.0);
   std::vector<int> mcm(n, 0), neg(n, 0);
-  for (int m = 0; m < H; ++m) {
+  for (int m = 0; m < H && cash_on; ++m) {
+    if (!npv_on) {
+      const double* c = cash + static_cast<std::size_t>(m) * n;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (c[i] < mc[i]) {
+          mc[i] = c[i];
+          mcm[i] = m;
+        }
+        neg[i] += c[i] < 0;
+      }
+      continue;
+    }
     const double* c = cash + static_cast<std::size_t>(m) * n;
     const double disc = 1.0 / std::pow(1 + r, m / 12.0);
     const double *in = row(Line::cash_in, m), *out_ = row(Line::cash_out, m), *eq = row(Line::cash_equity, m),
@@ -92,20 +114,20 @@ AMORCE_HOT void compute_results(BlockState& st, const Ledger& L, PathResults& ou
       npv[i] += (in[i] - out_[i] - eq[i] - loan[i] + interest[i] + principal[i]) * disc;
     }
   }
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < n && cash_on; ++i) {
     ind(Indicator::min_cash, i) = mc[i];
     ind(Indicator::min_cash_month, i) = mcm[i];
     ind(Indicator::funding_need, i) = std::max(0.0, -mc[i]);
     ind(Indicator::shortfall, i) = mc[i] < 0 ? 1.0 : 0.0;
     ind(Indicator::months_negative, i) = neg[i];
     ind(Indicator::cash_end, i) = cash[static_cast<std::size_t>(H - 1) * n + i];
-    ind(Indicator::npv, i) = npv[i];
+    if (npv_on) ind(Indicator::npv, i) = npv[i];
   }
 
   // fiscal-year figures
   std::vector<double> revenue(n), subsidies(n), costs(n), staff(n), variable(n), charges(n), caf(n), principal(n),
       largest(n), grant(n), ymin(n), net(n), ebitda(n), opres(n);
-  for (int y = 0; y < Y; ++y) {
+  for (int y = 0; y < Y && lv.figures; ++y) {
     const FiscalYear& fy = years[y];
     auto sum = [&](Line l, std::vector<double>& acc, bool add = false) {
       if (!add) std::fill(acc.begin(), acc.end(), 0.0);
@@ -166,14 +188,14 @@ AMORCE_HOT void compute_results(BlockState& st, const Ledger& L, PathResults& ou
       fig(Figure::year, y, i) = y;  // fiscal-year index, so checks can target some years
     }
   }
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < n && want(Indicator::min_cash_months); ++i) {
     int ymc = fiscal_year_of(p, mcm[i]);
     double avg = fig(Figure::charges, ymc, i) / years[ymc].months();
     ind(Indicator::min_cash_months, i) = avg > 0 ? mc[i] / avg : kNaN;
   }
 
   // checks: the check program runs over the block once per fiscal year on the figure slots
-  for (int y = 0; y < Y && !p.checks.empty(); ++y) {
+  for (int y = 0; y < Y && !p.checks.empty() && lv.checks; ++y) {
     for (std::size_t f = 0; f < p.figure_slots.size(); ++f) {
       if (p.figure_slots[f] < 0) continue;
       double* s = st.slot(p.figure_slots[f]);

@@ -44,6 +44,7 @@ namespace {
 /// directly, so no per-block sketch is built).
 struct BlockOut {
   std::size_t n = 0;
+  std::size_t n_quantiles = 0;  ///< first paths of the block within RunOptions::band_paths
   std::vector<Moments> fig_moments;
   std::vector<double> fig_values;  ///< [figure x year][path]
   std::vector<std::uint64_t> check_breaches, check_year_breaches, check_year_applicable;
@@ -85,7 +86,23 @@ void check_memory(double bytes, const std::string& what, const std::string& lowe
                                             bytes / (1024.0 * 1024 * 1024), kMaxMemoryBytes / (1024.0 * 1024 * 1024), lower));
 }
 
-RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
+namespace {
+
+/// The demand of a run (RunOptions::demand): what its outputs and hook read.
+Demand run_demand(const Plan& plan, const RunOptions& opt) {
+  Demand d = opt.demand ? *opt.demand : opt.block_hook ? Demand{} : empty_demand();
+  if (!opt.demand && !opt.block_hook)
+    for (auto& k : d.indicators) k = 1;  // RunResult::indicators
+  if (opt.summary) d.add(summary_demand(plan));
+  if (opt.keep_paths) d.add_line(Line::cash);
+  return d;
+}
+
+}  // namespace
+
+RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
+  // load -> compile -> prune: the run computes only what its outputs read
+  const Plan plan = prune(full_plan, run_demand(full_plan, opt));
   if (opt.paths < 1 || opt.paths > Limits::max_paths)
     throw std::invalid_argument(fmt::format("paths must be between 1 and {}", Limits::max_paths));
   auto t0 = std::chrono::steady_clock::now();
@@ -100,8 +117,9 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
   RunResult r;
   r.options = opt;
   r.block_size = B;
+  r.work = plan_work(plan);
   r.years = fiscal_years(plan);
-  if (opt.summary) r.warnings = scenario_warnings(plan);
+  if (opt.summary) r.warnings = scenario_warnings(full_plan);
   const int Y = static_cast<int>(r.years.size());
   const std::size_t C = plan.checks.size();
   const auto sources = opt.summary ? series_sources(plan) : std::vector<SeriesSource>{};
@@ -160,7 +178,7 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
     if (part == 0) {
       for (std::size_t f = 0; f < o.fig_moments.size(); ++f) {
         r.figure_moments[f].merge(o.fig_moments[f]);
-        r.figure_sketches[f].add(o.fig_values.data() + f * o.n, o.n);
+        r.figure_sketches[f].add(o.fig_values.data() + f * o.n_quantiles, o.n_quantiles);
       }
       if (!opt.summary) return;
       for (std::size_t c = 0; c < C; ++c) r.check_breaches[c] += o.check_breaches[c];
@@ -171,7 +189,7 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
       for (int m = 0; m < H; ++m) r.negative_cash[m] += o.negative_cash[m];
     } else {
       const std::size_t s = part - 1;
-      r.series[s].add_block(o.series_values.data() + s * static_cast<std::size_t>(H) * o.n, o.n,
+      r.series[s].add_block(o.series_values.data() + s * static_cast<std::size_t>(H) * o.n_quantiles, o.n_quantiles,
                             o.series_moments.data() + s * static_cast<std::size_t>(H));
     }
   };
@@ -209,9 +227,16 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
   // the statistics of the summary for one block (skipped by metrics-only runs)
   auto block_statistics = [&](BlockOut& o, const BlockState& st, const Ledger& L, const PathResults& pr) {
     const std::size_t n = o.n;
+    // quantiles over the paths [0, band_paths): this block's first q paths (none past it)
+    const std::size_t cap = opt.band_paths > 0 ? static_cast<std::size_t>(opt.band_paths) : N;
+    const std::size_t q = st.first_path >= cap ? 0 : std::min<std::size_t>(n, cap - st.first_path);
+    o.n_quantiles = q;
     o.fig_moments.assign(static_cast<std::size_t>(kFigureCount) * Y, Moments{});
-    o.fig_values.assign(pr.figures.begin(), pr.figures.begin() + static_cast<std::ptrdiff_t>(o.fig_moments.size() * n));
-    for (std::size_t f = 0; f < o.fig_moments.size(); ++f) o.fig_moments[f].add(o.fig_values.data() + f * n, n);
+    o.fig_values.resize(o.fig_moments.size() * q);
+    for (std::size_t f = 0; f < o.fig_moments.size(); ++f) {
+      o.fig_moments[f].add(pr.figures.data() + f * n, n);
+      std::copy_n(pr.figures.data() + f * n, q, o.fig_values.data() + f * q);
+    }
     o.check_breaches.assign(C, 0);
     o.check_year_breaches.assign(C * Y, 0);
     o.check_year_applicable.assign(C * Y, 0);
@@ -226,14 +251,16 @@ RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) {
           }
         }
     }
-    const std::size_t HN = static_cast<std::size_t>(H) * n;
     o.series_moments.assign(sources.size() * static_cast<std::size_t>(H), Moments{});
-    o.series_values.resize(sources.size() * HN);
+    const std::size_t HQ = static_cast<std::size_t>(H) * q;
+    o.series_values.resize(sources.size() * HQ);
     for (std::size_t s = 0; s < sources.size(); ++s) {
       const double* src = sources[s].line != Line::count ? L.line(sources[s].line) : st.hist(sources[s].hist, 0);
-      std::copy_n(src, HN, o.series_values.data() + s * HN);
-      for (int m = 0; m < H; ++m)
-        o.series_moments[s * static_cast<std::size_t>(H) + static_cast<std::size_t>(m)].add(src + static_cast<std::size_t>(m) * n, n);
+      for (int m = 0; m < H; ++m) {
+        const double* row = src + static_cast<std::size_t>(m) * n;
+        o.series_moments[s * static_cast<std::size_t>(H) + static_cast<std::size_t>(m)].add(row, n);
+        std::copy_n(row, q, o.series_values.data() + s * HQ + static_cast<std::size_t>(m) * q);
+      }
     }
     o.negative_cash.assign(H, 0);
     const double* cash = L.line(Line::cash);
@@ -454,6 +481,8 @@ json run_summary_json(const Plan& plan, const RunResult& r) {
   for (int m = 0; m < plan.horizon; ++m) neg.push_back(static_cast<double>(r.negative_cash[m]) / N);
   monthly["prob_negative_cash"] = neg;
   monthly["quantile_rank_error_bound"] = rank_err;
+  // the quantiles of the bands and figures come from paths [0, band_paths) (json-schema.md)
+  monthly["quantile_paths"] = r.options.band_paths > 0 ? std::min(r.paths(), r.options.band_paths) : r.paths();
   out["monthly"] = monthly;
   out["warnings"] = r.warnings;
   return out;

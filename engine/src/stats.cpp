@@ -645,7 +645,7 @@ void SeriesBands::merge(const SeriesBands& other) {
 }
 
 std::uint64_t SeriesBands::count() const {
-  return sketches_.empty() ? 0 : sketches_[0].count() + sketches_[0].nan_count();
+  return moments_.empty() ? 0 : moments_[0].count() + moments_[0].nan_count();
 }
 
 std::vector<double> SeriesBands::mean() const {

@@ -31,6 +31,17 @@ enum class Line : int {
 const char* line_name(Line l);
 constexpr int kLineCount = static_cast<int>(Line::count);
 
+/// The ledger's stages, in the order it runs them; each writes a fixed set of lines
+/// (prune.cpp's table). A pruned Plan skips the stages whose lines nobody reads.
+enum class LedgerStage : int {
+  flows, staff, subsidies, investments, loans, equity, in_kind, payroll_tax, vat_settlement, corporate_tax,
+  agreement_stocks,  ///< receivables / advances of grant agreements (balance sheet)
+  count
+};
+constexpr int kStageCount = static_cast<int>(LedgerStage::count);
+/// Lines a stage writes (a line written by two stages, vat_deductible, makes both run).
+std::vector<Line> stage_lines(LedgerStage s);
+
 /// Something the scenario schedules after the horizon (a grant payment, an investment, a
 /// loan draw, equity, a subsidy that starts too late): it never happens within the study.
 /// Recorded on base-case blocks only, for the warnings of `check` and `run`.

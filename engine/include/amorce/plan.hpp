@@ -92,6 +92,25 @@ struct CheckPlan {
   int result = -1;
 };
 
+/// What a pruned Plan still computes (prune.hpp): the result of the liveness pass. A Plan
+/// straight from compile() has `pruned == false` and computes everything.
+struct Liveness {
+  bool pruned = false;
+  std::vector<char> lines;       ///< [Line]: the ledger computes this line
+  std::vector<char> stages;      ///< [LedgerStage]: the ledger runs this stage
+  std::vector<char> hist;        ///< [history entry]: run_month records it
+  std::vector<char> indicators;  ///< [Indicator]: compute_results computes it
+  bool figures = true;           ///< fiscal-year figures
+  bool checks = true;            ///< the check program
+  bool subsidy_income = true;    ///< per-grant recognised income (largest_funder_share)
+  std::size_t monthly_ops_before = 0;  ///< size of the monthly program before pruning
+
+  bool line(int l) const { return !pruned || lines[static_cast<std::size_t>(l)]; }
+  bool stage(int s) const { return !pruned || stages[static_cast<std::size_t>(s)]; }
+  bool history(std::size_t h) const { return !pruned || hist[h]; }
+  bool indicator(int k) const { return !pruned || indicators[static_cast<std::size_t>(k)]; }
+};
+
 /// Everything compiled from a Scenario. Immutable once built; shared by all threads.
 struct Plan {
   // calendar
@@ -152,6 +171,7 @@ struct Plan {
   std::vector<int> figure_slots;
   Outputs outputs;
   SimulationDefaults simulation;
+  Liveness live;  ///< set by prune(); everything computed otherwise
 };
 
 /// Index of the fiscal year of month m.

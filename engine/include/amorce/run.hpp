@@ -4,6 +4,7 @@
 /// number of threads. Memory is bounded by block size and the statistics kept.
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "amorce/evaluate.hpp"
 #include "amorce/ledger.hpp"
 #include "amorce/plan.hpp"
+#include "amorce/prune.hpp"
 #include "amorce/results.hpp"
 #include "amorce/stats.hpp"
 
@@ -27,8 +29,17 @@ struct RunOptions {
   /// the block hook; no monthly bands, fiscal-year statistics, checks, negative-cash counts
   /// or warnings, which are ~40 % of a full run and which no metric reads.
   bool summary = true;
+  /// What the run must produce beyond the summary (prune.hpp): the Plan is pruned to it.
+  /// Unset: what the summary reads (summary = true), or every indicator (summary = false);
+  /// and everything when a block_hook is set, since the hook may read any line.
+  std::optional<Demand> demand;
   bool progress = false;    ///< progress bar on stderr
   std::size_t sketch_k = 2048;
+  /// Quantiles of the monthly bands and fiscal-year figures are taken over paths
+  /// [0, band_paths) (all paths when fewer; 0 = all paths): a fixed, deterministic subsample,
+  /// so past it a value costs nothing (no sketch insertion, no sort). Means, standard
+  /// deviations and every indicator use all paths. Accuracy: docs/json-schema.md.
+  long long band_paths = 32768;
 
   /// Designed samples (sensitivity drivers): fills the per-path uniforms of paths
   /// [first, first + n) instead of the sampling method; rows follow Plan::uniform_names
@@ -65,6 +76,7 @@ struct RunResult {
   std::vector<std::uint64_t> negative_cash;  ///< [month]: paths with cash < 0
   std::vector<double> kept_cash;             ///< [path][month] when keep_paths
   std::vector<std::string> warnings;         ///< valid but suspicious scenario (warnings.hpp)
+  PlanWork work;                             ///< what the pruned Plan computed (prune.hpp)
 
   long long paths() const { return options.paths; }
   const double* indicator(Indicator k) const {
