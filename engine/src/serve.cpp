@@ -140,10 +140,28 @@ struct WhatIfServer::Impl {
     return t;
   }
 
+  /// The last scenario loaded without a patch: runs that only move controls reuse it (the
+  /// patched scenario is loaded each time, so the loader validates every change).
+  mutable std::mutex cache_mu;
+  mutable std::string cache_key;
+  mutable std::shared_ptr<const Scenario> cache;
+
   Scenario load(const std::string& text, const std::string& variant, const std::string& patch) const {
+    std::vector<YamlSource> files = variant_files();
     std::vector<YamlSource> patches;
     if (!patch.empty()) patches.push_back({patch, "modifications de la page"});
-    return load_scenario_layers(text, opt.scenario_path, variant_files(), variant, patches);
+    if (!patch.empty()) return load_scenario_layers(text, opt.scenario_path, files, variant, patches);
+    std::string key = text + '\0' + variant;
+    for (const auto& f : files) key += '\0' + f.text;
+    {
+      std::lock_guard lk(cache_mu);
+      if (cache && key == cache_key) return *cache;
+    }
+    auto sc = std::make_shared<const Scenario>(load_scenario_layers(text, opt.scenario_path, files, variant, {}));
+    std::lock_guard lk(cache_mu);
+    cache_key = std::move(key);
+    cache = sc;
+    return *sc;
   }
 
   bool host_ok(const std::string& host) const {

@@ -165,9 +165,12 @@ std::string law_detail(const Input& in) {
 
 // ---------------------------------------------------------------- YAML text of a patch
 
+/// Numbers and names that YAML reads back as the same text (not a bool, null or other type).
 bool plain_safe(const std::string& s) {
-  static const std::regex re(R"(^[0-9][0-9_]*(\.[0-9]+)?([eE][+-]?[0-9]+)?$|^-[0-9][0-9_]*(\.[0-9]+)?([eE][+-]?[0-9]+)?$)");
-  return std::regex_match(s, re);
+  static const std::regex number(R"(^-?[0-9][0-9_]*(\.[0-9]+)?([eE][+-]?[0-9]+)?$)");
+  static const std::regex name(R"(^[A-Za-z_][A-Za-z0-9_]*$)");
+  static const std::regex yaml_words(R"(^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$)");
+  return std::regex_match(s, number) || (std::regex_match(s, name) && !std::regex_match(s, yaml_words));
 }
 
 std::string quoted(const std::string& s) {
@@ -222,10 +225,8 @@ void emit(const ordered_json& n, int indent, std::string& out) {
   }
 }
 
-ordered_json text_value(const std::string& text) {
-  if (literal_value(text) && plain_safe(text)) return text;  // kept as written ("45_000")
-  return text;
-}
+/// An expression or literal kept as written ("45_000", "end + region_delay").
+ordered_json text_value(const std::string& text) { return text; }
 
 /// Parses "prefix:owner[:rest]".
 std::vector<std::string> split_id(const std::string& id) {
