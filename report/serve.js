@@ -155,7 +155,7 @@
     var t0 = state.t0 || performance.now();
     root.classList.add('busy');
     root.setAttribute('data-state', 'running');
-    var body = { variant: state.variant, changes: state.changes, tornado: true };
+    var body = { variant: state.variant, changes: state.changes, tornado: false };
     if (state.text !== null) body.text = state.text;
     api('/api/run', body, ctl.signal).then(function (r) {
       if (id !== state.runId) return;
@@ -182,6 +182,7 @@
         root.setAttribute('data-runs', String(state.shown));
         root.setAttribute('data-state', 'ready');
         setStatus();
+        tornado(id, body);
       });
     }).catch(function (err) {
       if (err && err.name === 'AbortError') return;
@@ -190,6 +191,19 @@
       showError('Le serveur ne répond pas : ' + (err && err.message ? err.message : err));
       console.warn('amorce serve: ' + err);
     });
+  }
+
+  // The tornado (a few dozen deterministic runs) is asked once the answers and the cash charts
+  // are drawn, so it never delays them; a newer change makes it pointless.
+  function tornado(id, body) {
+    api('/api/tornado', body).then(function (r) {
+      if (id !== state.runId || r.status !== 200) return;
+      state.torPrev = state.tor;
+      state.tor = r.body.tornado;
+      return renderTornado().then(function () {
+        if (id === state.runId) root.setAttribute('data-tornado', String(state.shown));
+      });
+    }).catch(function (err) { console.warn('amorce serve: tornado: ' + err); });
   }
 
   // ------------------------------------------------------------------ answers
@@ -245,9 +259,9 @@
     if (!r) return [];
     return r.months.map(function (m, i) { return { date: dateOf(m), month: monthText(m), p: r.negative[i] }; });
   }
-  function torRows(r, order) {
-    if (!r || !r.tornado) return [];
-    return r.tornado.rows.filter(function (x) { return order.indexOf(x.name) >= 0; }).map(function (x) {
+  function torRows(t, order) {
+    if (!t) return [];
+    return t.rows.filter(function (x) { return order.indexOf(x.name) >= 0; }).map(function (x) {
       var lo = Math.min(x.low, x.high), hi = Math.max(x.low, x.high);
       return { name: x.name, label: x.label.length > 60 ? x.label.slice(0, 57) + '\u2026' : x.label, low: lo, high: hi, at_low: x.low, at_high: x.high };
     });
@@ -258,7 +272,7 @@
   var moneyAxis = { format: '$,.0f', title: null };
   var colors = { domain: ['P5\u2013P95', 'P25\u2013P75', 'M\u00e9diane', 'Avant'], range: ['#BFD9EC', '#6AAED6', '#0072B2', '#999999'] };
   function fanSpec() {
-    return { width: 'container', height: 280, autosize: { type: 'fit-x', contains: 'padding' }, layer: [
+    return { width: 'container', height: 280, autosize: { type: 'fit-x', contains: 'padding', resize: true }, layer: [
       { data: { name: 'fan' }, mark: { type: 'area', opacity: 0.9 }, encoding: { x: xMonth, y: { field: 'p5', type: 'quantitative', axis: moneyAxis }, y2: { field: 'p95' },
         color: { datum: 'P5\u2013P95', type: 'nominal', scale: colors, legend: { title: null, orient: 'top' } } } },
       { data: { name: 'fan' }, mark: { type: 'area', opacity: 0.9 }, encoding: { x: xMonth, y: { field: 'p25', type: 'quantitative' }, y2: { field: 'p75' },
@@ -276,7 +290,7 @@
     ] };
   }
   function negSpec() {
-    return { width: 'container', height: 150, autosize: { type: 'fit-x', contains: 'padding' }, layer: [
+    return { width: 'container', height: 150, autosize: { type: 'fit-x', contains: 'padding', resize: true }, layer: [
       { data: { name: 'neg' }, mark: { type: 'bar', color: '#D55E00' }, encoding: { x: xMonth,
         y: { field: 'p', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%', title: null } },
         tooltip: [{ field: 'month', title: 'Mois' }, { field: 'p', title: 'Probabilit\u00e9', format: '.1%' }] } },
@@ -285,7 +299,7 @@
     ] };
   }
   function torSpec() {
-    return { width: 'container', height: { step: 22 }, autosize: { type: 'fit-x', contains: 'padding' }, layer: [
+    return { width: 'container', height: { step: 22 }, autosize: { type: 'fit-x', contains: 'padding', resize: true }, layer: [
       { data: { name: 'torPrev' }, mark: { type: 'bar', fill: null, stroke: '#999999', strokeDash: [3, 2], height: 18 },
         encoding: { y: { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 320 } }, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
       { data: { name: 'tor' }, mark: { type: 'bar', color: '#0072B2', opacity: 0.85, height: 12 },
@@ -308,13 +322,15 @@
   function render() {
     var c = state.cur, p = state.prev;
     answers(c, p);
-    var order = c.tornado ? c.tornado.rows.slice(0, 12).map(function (x) { return x.name; }) : [];
     var jobs = [];
     jobs.push(setData(state.views['chart-fan'], { fan: fanRows(c), fanPrev: fanRows(p) }));
     jobs.push(setData(state.views['chart-negative'], { neg: negRows(c), negPrev: negRows(p) }));
-    var tor = torRows(c, order), torPrev = p ? torRows(p, order) : [];
-    jobs.push(setData(state.views['chart-tornado'], { tor: tor, torPrev: torPrev, torBase: c.tornado ? [{ base: c.tornado.base }] : [] }));
     return Promise.all(jobs);
+  }
+  function renderTornado() {
+    var t = state.tor, tp = state.torPrev;
+    var order = t ? t.rows.slice(0, 12).map(function (x) { return x.name; }) : [];
+    return setData(state.views['chart-tornado'], { tor: torRows(t, order), torPrev: torRows(tp, order), torBase: t ? [{ base: t.base }] : [] });
   }
 
   // ------------------------------------------------------------------ variants, saving

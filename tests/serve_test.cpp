@@ -216,6 +216,10 @@ TEST(ServeRun, EqualsTheCliForTheSameInputsAndSeed) {
   }
   EXPECT_EQ(run["negative"], want["monthly"]["prob_negative_cash"]);
   EXPECT_EQ(run["months"], want["monthly"]["months"]);
+  // the tornado of the same changes, asked after the run (deterministic: no paths)
+  HttpResponse tor = s->handle(post("/api/tornado", json{{"changes", changes}}.dump()));
+  ASSERT_EQ(tor.status, 200) << tor.body;
+  EXPECT_FALSE(body_of(tor)["tornado"]["rows"].empty());
   // the base run differs (the changes have an effect) but uses the same seed
   json base = body_of(s->handle(post("/api/run", R"({"tornado": false})")));
   EXPECT_NE(base["probabilities"]["shortfall"]["p"], run["probabilities"]["shortfall"]["p"]);
@@ -285,7 +289,8 @@ TEST(ServeRun, CancelledRunThrowsAndLatestRequestWins) {
   // a long run, then a newer request: the first is cancelled at its next block (409), the newer
   // one answers; the long run never finishes its 200 000 paths
   auto slow = std::async(std::launch::async, [&] { return s->handle(post("/api/run", R"({"paths": 200000, "tornado": false})")); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  for (int k = 0; k < 3000 && !s->running(); ++k) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(s->running());
   auto t0 = std::chrono::steady_clock::now();
   HttpResponse fast = s->handle(post("/api/run", R"({"paths": 500, "tornado": false})"));
   HttpResponse first = slow.get();

@@ -118,6 +118,7 @@ struct WhatIfServer::Impl {
   std::atomic<int> port{0};
   std::atomic<std::uint64_t> generation{0};  ///< latest run request
   std::atomic<bool> stopping{false};
+  std::atomic<int> active{0};  ///< run requests holding run_mu
   std::mutex run_mu;   ///< one run at a time (the latest wins the next turn)
   std::mutex save_mu;  ///< one write of the variants file at a time
   double pilot_per_1000 = 0, pilot_fixed = 0;
@@ -145,6 +146,36 @@ struct WhatIfServer::Impl {
   mutable std::mutex cache_mu;
   mutable std::string cache_key;
   mutable std::shared_ptr<const Scenario> cache;
+
+  mutable QuantileCache qcache;  ///< fast inverse tables reused across compiles
+  mutable std::string plan_key;
+  mutable std::shared_ptr<const Plan> plan_cache;  ///< the last compiled (text, variant, patch)
+
+  /// The plan of a request (the last one is kept: the tornado asked after a run reuses it).
+  std::shared_ptr<const Plan> plan_for(const std::string& text, const std::string& variant,
+                                       const std::map<std::string, double>& changes, std::string* patch_out,
+                                       double* load_ms = nullptr) const {
+    auto t0 = Clock::now();
+    Scenario base = load(text, variant, "");
+    std::string patch = changes_to_patch(base, changes);
+    std::string key = text + '\0' + variant + '\0' + patch;
+    for (const auto& f : variant_files()) key += '\0' + f.text;
+    if (patch_out) *patch_out = patch;
+    {
+      std::lock_guard lk(cache_mu);
+      if (plan_cache && key == plan_key) {
+        if (load_ms) *load_ms = ms_since(t0);
+        return plan_cache;
+      }
+    }
+    Scenario sc = patch.empty() ? std::move(base) : load(text, variant, patch);
+    if (load_ms) *load_ms = ms_since(t0);
+    auto plan = std::make_shared<const Plan>(compile(sc, &qcache));
+    std::lock_guard lk(cache_mu);
+    plan_key = std::move(key);
+    plan_cache = plan;
+    return plan;
+  }
 
   Scenario load(const std::string& text, const std::string& variant, const std::string& patch) const {
     std::vector<YamlSource> files = variant_files();
@@ -233,8 +264,20 @@ struct WhatIfServer::Impl {
     if (run_ms) *run_ms = ms_since(t0);
     out["simulate_ms"] = sim_ms;
     out["tornado"] = nullptr;
-    if (tornado && !plan.uniform_keys.empty()) {
+    if (tornado) {
       if (cancelled && cancelled()) throw RunCancelled{};
+      auto t1 = Clock::now();
+      out["tornado"] = tornado_json(plan);
+      out["tornado_ms"] = ms_since(t1);
+    }
+    return out;
+  }
+
+  /// The funding need's tornado: each input alone at its P10 then its P90, the others at the base
+  /// case (deterministic runs, so it does not depend on the number of paths).
+  json tornado_json(const Plan& plan) const {
+    if (plan.uniform_keys.empty()) return nullptr;
+    {
       SensitivityOptions so;
       so.method = SensitivityMethod::tornado;
       so.seed = seed;
@@ -246,10 +289,8 @@ struct WhatIfServer::Impl {
         rows.push_back({{"name", row.factor}, {"label", row.label.empty() ? row.factor : row.label},
                         {"low", std::isfinite(row.at_low) ? json(row.at_low) : json(nullptr)},
                         {"high", std::isfinite(row.at_high) ? json(row.at_high) : json(nullptr)}});
-      out["tornado"] = {{"metric", "funding_need"}, {"base", rep.base}, {"rows", rows}};
-      out["tornado_ms"] = ms_since(t0) - (run_ms ? *run_ms : 0);
+      return {{"metric", "funding_need"}, {"base", rep.base}, {"rows", rows}};
     }
-    return out;
   }
 
   // ------------------------------------------------------------------------ endpoints
@@ -270,7 +311,7 @@ struct WhatIfServer::Impl {
     const std::string text = text_of(body);
     try {
       Scenario sc = load(text, "", "");
-      Plan plan = compile(sc);
+      Plan plan = compile(sc, &qcache);
       json j = scenario_info(sc);
       j["ok"] = true;
       j["errors"] = json::array();
@@ -299,11 +340,15 @@ struct WhatIfServer::Impl {
     std::unique_lock lock(run_mu);
     auto cancelled = [this, gen] { return generation.load() != gen || stopping.load(); };
     if (cancelled()) throw ApiError{409, "superseded by a newer request"};
-    Scenario base = load(text, variant, "");
-    std::string patch = changes_to_patch(base, changes);
-    Scenario sc = patch.empty() ? std::move(base) : load(text, variant, patch);
-    const double load_ms = ms_since(t0);
-    Plan plan = compile(sc);
+    ++active;
+    struct Done {
+      std::atomic<int>& n;
+      ~Done() { --n; }
+    } done{active};
+    std::string patch;
+    double load_ms = 0;
+    auto plan_ptr = plan_for(text, variant, changes, &patch, &load_ms);
+    const Plan& plan = *plan_ptr;
     const double compile_ms = ms_since(t0) - load_ms;
     if (static_cast<double>(n) * plan.horizon > ServeLimits::max_path_months)
       throw ApiError{413, fmt::format("{} paths over {} months is more than the page runs ({} path-months): lower 'paths'", n,
@@ -317,6 +362,22 @@ struct WhatIfServer::Impl {
     out["run_ms"] = run_ms;
     out["load_ms"] = load_ms;
     out["compile_ms"] = compile_ms;
+    out["server_ms"] = ms_since(t0);
+    return json_response(200, out);
+  }
+
+  /// The tornado of a request's scenario, asked by the page once the run's charts are drawn; a
+  /// newer run makes it pointless (409).
+  HttpResponse post_tornado(const json& body) {
+    const auto t0 = Clock::now();
+    const std::string text = text_of(body);
+    const std::string variant = string_field(body, "variant", 256);
+    const auto changes = changes_field(body);
+    const std::uint64_t gen = generation.load();
+    std::unique_lock lock(run_mu);
+    if (generation.load() != gen || stopping) throw ApiError{409, "superseded by a newer request"};
+    auto plan = plan_for(text, variant, changes, nullptr);
+    json out = {{"tornado", tornado_json(*plan)}};
     out["server_ms"] = ms_since(t0);
     return json_response(200, out);
   }
@@ -348,8 +409,8 @@ struct WhatIfServer::Impl {
         patch.clear();
       }
       Scenario rebuilt = load(file_text, "", patch);
-      json a = run_summary_json(compile(rebuilt), run_monte_carlo(compile(rebuilt), small_run()));
-      json b = run_summary_json(compile(target), run_monte_carlo(compile(target), small_run()));
+      json a = run_summary_json(compile(rebuilt, &qcache), run_monte_carlo(compile(rebuilt, &qcache), small_run()));
+      json b = run_summary_json(compile(target, &qcache), run_monte_carlo(compile(target, &qcache), small_run()));
       if (a != b)
         throw ApiError{409, "variant '" + variant + "' changes what the page has no control for: "
                             "save from the scenario without a variant, or write this variant by hand"};
@@ -361,7 +422,7 @@ struct WhatIfServer::Impl {
     const std::string text = append_variant_text(existing, opt.scenario_path, name, patch);
     // the new file must load, with the new variant, before it replaces the old one
     Scenario check = load_scenario_layers(file_text, opt.scenario_path, {{text, vf}}, name, {});
-    compile(check);
+    compile(check, &qcache);
     write_file_atomic(vf, text);
     return json_response(200, {{"name", name}, {"file", vf}, {"patch", patch}, {"variants", scenario_info(check)["variants"]}});
   }
@@ -393,7 +454,7 @@ struct WhatIfServer::Impl {
       if (req.method != "GET") throw ApiError{405, "use GET"};
       return get_scenario();
     }
-    static const char* posts[] = {"/api/controls", "/api/validate", "/api/run", "/api/variants"};
+    static const char* posts[] = {"/api/controls", "/api/validate", "/api/run", "/api/tornado", "/api/variants"};
     if (std::find(std::begin(posts), std::end(posts), req.path) == std::end(posts))
       throw ApiError{404, "no such page: " + req.path.substr(0, 200)};
     if (req.method != "POST") throw ApiError{405, "use POST with a JSON body"};
@@ -407,6 +468,7 @@ struct WhatIfServer::Impl {
     if (req.path == "/api/controls") return post_controls(body);
     if (req.path == "/api/validate") return post_validate(body);
     if (req.path == "/api/run") return post_run(body);
+    if (req.path == "/api/tornado") return post_tornado(body);
     return post_variant(body);
   }
 };
@@ -417,7 +479,7 @@ WhatIfServer::WhatIfServer(ServeOptions options) : impl_(std::make_unique<Impl>(
   impl_->opt = std::move(options);
   Scenario sc = load_scenario(impl_->opt.scenario_path);  // errors exactly as `amorce check` prints them
   impl_->file_text = read_whole_file(impl_->opt.scenario_path);
-  Plan plan = compile(impl_->load(impl_->file_text, "", ""));
+  Plan plan = compile(impl_->load(impl_->file_text, "", ""), &impl_->qcache);
   impl_->scenario_name = sc.name;
   impl_->seed = impl_->opt.seed ? *impl_->opt.seed : plan.simulation.seed;
   impl_->sampling = plan.simulation.sampling;
@@ -428,15 +490,25 @@ WhatIfServer::~WhatIfServer() = default;
 
 long long WhatIfServer::calibrate() {
   Impl& m = *impl_;
-  // two pilot runs of 1 000 and 4 000 paths: fixed cost (load, compile, tornado, JSON) and cost
-  // per path; the best of two tries each, so another process's burst does not decide
+  // pilot requests as the page sends them (one number changed: load, compile with the cached
+  // tables but the changed law's, a run of 1 000 then 4 000 paths, the JSON) give the fixed cost
+  // and the cost per path; the best of two tries each, so another process's burst does not decide
+  Scenario sc0 = m.load(m.file_text, "", "");
+  const Control* first = nullptr;
+  auto groups = what_if_controls(sc0);
+  for (const auto& g : groups)
+    for (const auto& it : g.items)
+      for (const auto& c : it.controls)
+        if (!first) first = &c;
+  int tries = 0;
   auto measure = [&](long long n) {
     double best = INFINITY;
     for (int k = 0; k < 2; ++k) {
+      std::map<std::string, double> changes;
+      if (first) changes[first->id] = first->value + first->step * (++tries);  // a new law each time
       auto t0 = Clock::now();
-      Scenario sc = m.load(m.file_text, "", "");
-      Plan plan = compile(sc);
-      json j = m.run(plan, n, true, nullptr, nullptr);
+      auto plan = m.plan_for(m.file_text, "", changes, nullptr);
+      json j = m.run(*plan, n, false, nullptr, nullptr);
       (void)j.dump();
       best = std::min(best, ms_since(t0));
     }
@@ -446,8 +518,8 @@ long long WhatIfServer::calibrate() {
   m.pilot_per_1000 = std::max(1e-3, (t4 - t1) / 3);
   m.pilot_fixed = std::max(0.0, t1 - m.pilot_per_1000);
   if (m.opt.paths > 0) return m.paths = m.opt.paths;
-  // the browser needs time too: parse the JSON and redraw three charts (about 40 ms measured in
-  // headless Chromium, docs/performance.md); the server keeps the rest of the budget
+  // the browser needs time too: parse the JSON and redraw the answers and two charts (about 40 ms
+  // measured in headless Chromium, docs/performance.md); the server keeps the rest of the budget
   const double budget = m.opt.target_ms - 40 - m.pilot_fixed;
   long long n = static_cast<long long>(budget / m.pilot_per_1000 * 1000);
   n = n / 1000 * 1000;
@@ -456,6 +528,7 @@ long long WhatIfServer::calibrate() {
 }
 
 long long WhatIfServer::paths() const { return impl_->paths.load(); }
+bool WhatIfServer::running() const { return impl_->active.load() > 0; }
 double WhatIfServer::pilot_ms_per_1000() const { return impl_->pilot_per_1000; }
 double WhatIfServer::pilot_fixed_ms() const { return impl_->pilot_fixed; }
 void WhatIfServer::set_port(int port) { impl_->port = port; }

@@ -24,7 +24,7 @@ if (!amorce || !sourceDir || !outDir) {
   console.error('usage: node serve_browser_test.js AMORCE_BINARY SOURCE_DIR OUTPUT_DIR');
   process.exit(2);
 }
-const puppeteer = require(path.join(sourceDir, 'report', 'node_modules', 'puppeteer-core'));
+const puppeteer = require(path.resolve(sourceDir, 'report', 'node_modules', 'puppeteer-core'));
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const PATHS = process.env.AMORCE_SERVE_TEST_PATHS || '';  // "": the server's own choice (pilot runs)
 
@@ -97,6 +97,7 @@ async function waitReady(page, runsBefore) {
 
     await page.goto(server.url, { waitUntil: 'load' });
     await waitReady(page, 0);
+    await page.waitForFunction(() => document.documentElement.getAttribute('data-tornado'), { timeout: 60000 });
     check(await page.$eval('#chart-fan svg', (s) => s.getBoundingClientRect().width > 100), 'the cash fan chart is drawn');
     check(await page.$eval('#chart-tornado svg', (s) => s.querySelectorAll('path, rect').length > 5), 'the tornado is drawn');
     const paths = await page.evaluate(() => document.getElementById('status').textContent);
@@ -129,7 +130,7 @@ async function waitReady(page, runsBefore) {
     check(fs.existsSync(path.join(work, 'garage.variants.yaml')), 'garage.variants.yaml written');
     const usedPaths = await page.evaluate(() => document.getElementById('status').textContent.match(/^([\d\u202f]+) chemins/)[1].replace(/\u202f/g, ''));
     const cli = JSON.parse(execFileSync(amorce, ['run', scenario, '--variant', 'referrals_12', '--paths', usedPaths, '--format', 'json'],
-                                        { encoding: 'utf8', maxBuffer: 64 << 20 }));
+                                        { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] }));
     const p = cli.probabilities.shortfall.p;
     check(shown.value === p, `P(shortfall) in the page ${shown.value} equals the CLI's ${p} (${usedPaths} paths, same seed)`);
     check(shown.text === frPct(p), `displayed "${shown.text}" is the CLI's value written the French way "${frPct(p)}"`);
@@ -148,7 +149,9 @@ async function waitReady(page, runsBefore) {
     });
     await page.waitForFunction(() => document.documentElement.getAttribute('data-validation') === 'ok', { timeout: 30000 });
 
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => { window.scrollTo(0, 0); document.getElementById('panel').scrollTop = 0; });
+    await page.waitForFunction((n) => Number(document.documentElement.getAttribute('data-tornado')) >= n, { timeout: 60000 },
+                               Number(await page.evaluate(() => document.documentElement.getAttribute('data-runs'))));
     const shot = path.join(outDir, 'what-if.png');
     await page.screenshot({ path: shot, fullPage: false });
     console.log('screenshot: ' + shot);

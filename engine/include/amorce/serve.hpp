@@ -69,6 +69,9 @@ class WhatIfServer {
   /// Thread-safe; never throws.
   HttpResponse handle(const HttpRequest& request);
 
+  /// True while a run request is simulating (it holds the run slot).
+  bool running() const;
+
   /// Cancels the run in progress and refuses later ones (Ctrl-C).
   void shutdown();
 
