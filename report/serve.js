@@ -167,6 +167,7 @@
         return;
       }
       showError('');
+      state.fetchMs = performance.now() - t0;
       state.prev = state.cur;
       state.cur = r.body;
       $('patch').textContent = r.body.patch || '(aucune)';
@@ -179,6 +180,8 @@
         state.shown += 1;
         root.classList.remove('busy');
         root.setAttribute('data-latency-ms', state.latency.toFixed(1));
+        root.setAttribute('data-response-ms', state.fetchMs.toFixed(1));
+        root.setAttribute('data-server-ms', String(Math.round(state.cur.server_ms * 10) / 10));
         root.setAttribute('data-runs', String(state.shown));
         root.setAttribute('data-state', 'ready');
         setStatus();
@@ -442,7 +445,18 @@
       $('save').addEventListener('click', save);
       $('editor').addEventListener('input', function () { clearTimeout(validateTimer); validateTimer = setTimeout(validate, 250); });
       $('apply-text').addEventListener('click', applyText);
-      $('revert-text').addEventListener('click', function () { $('editor').value = state.fileText; validate(); if (state.text !== null) { lastValid = { text: state.fileText, info: state.info }; applyText(); } });
+      $('revert-text').addEventListener('click', function () {
+        $('editor').value = state.fileText;
+        validate();
+        if (state.text === null) return;
+        state.text = null;
+        state.changes = {};
+        state.variant = '';
+        api('/api/controls', { variant: '' }).then(function (r) {
+          if (r.status === 200) { fillVariants(r.body.variants, ''); loadControls(r.body); }
+          schedule();
+        });
+      });
       schedule();
     });
   }).catch(function (err) {

@@ -69,14 +69,16 @@ std::string read_whole_file(const std::string& path) {
   return ss.str();
 }
 
-/// The top-level `extends:` of a scenario text ("" when absent or unreadable: the loader reports it).
-std::string extends_of(const std::string& text) {
-  try {
-    YAML::Node n = YAML::Load(text);
-    if (n.IsMap() && n["extends"] && n["extends"].IsScalar()) return n["extends"].as<std::string>();
-  } catch (const std::exception&) {
+/// Every line of `text` that mentions `extends`, in order. An edited text must keep exactly the
+/// file's: a plain scan, so no YAML is parsed before the loader's limits apply.
+std::vector<std::string> extends_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (line.find("extends") != std::string::npos) out.push_back(line);
   }
-  return "";
+  return out;
 }
 
 // request fields ------------------------------------------------------------------------
@@ -134,10 +136,9 @@ struct WhatIfServer::Impl {
   std::string text_of(const json& body) const {
     if (!body.contains("text") || body["text"].is_null()) return file_text;
     std::string t = string_field(body, "text", Limits::max_file_bytes);
-    if (t != file_text && extends_of(t) != extends_of(file_text))
-      throw ApiError{403, "the edited scenario must keep the file's 'extends:' (" +
-                              (extends_of(file_text).empty() ? std::string("none") : extends_of(file_text)) +
-                              "): the page serves this scenario only"};
+    if (t != file_text && extends_lines(t) != extends_lines(file_text))
+      throw ApiError{403, "the edited scenario must keep the file's lines that mention 'extends' as they are "
+                          "(the page serves this scenario and the files it extends only)"};
     return t;
   }
 

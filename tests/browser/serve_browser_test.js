@@ -115,9 +115,13 @@ async function waitReady(page, runsBefore) {
     await waitReady(page, runs);
     const wall = Date.now() - t0;
     const latency = Number(await page.evaluate(() => document.documentElement.getAttribute('data-latency-ms')));
+    const response = Number(await page.evaluate(() => document.documentElement.getAttribute('data-response-ms')));
+    const serverMs = Number(await page.evaluate(() => document.documentElement.getAttribute('data-server-ms')));
     const shown = await page.$eval('#shortfall', (e) => ({ text: e.textContent, value: Number(e.dataset.value) }));
     const beforeShown = await page.$eval('#shortfall-before', (e) => e.textContent);
-    console.log(`latency: change -> redrawn charts ${latency.toFixed(1)} ms in the page (${wall} ms seen by the test)`);
+    console.log(`latency: change -> redrawn charts ${latency.toFixed(1)} ms in the page (${wall} ms seen by the test): ` +
+                `response ${response.toFixed(1)} ms (server ${serverMs} ms), redraw ${(latency - response).toFixed(1)} ms; ` +
+                `load average ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores`);
     check(shown.text !== before || beforeShown.includes(before), 'the answer was redrawn with the previous one kept ("avant")');
     check(beforeShown.includes('avant'), 'the previous state is shown: ' + beforeShown);
 
