@@ -1,10 +1,13 @@
 // `amorce serve FILE`: the what-if page on http://127.0.0.1:PORT/. The HTTP layer is Debian's
 // cpp-httplib (found by CMake; without it the command says how to get it); the requests are
 // answered by amorce::WhatIfServer (serve.hpp), which has no socket and is tested alone.
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 
@@ -61,6 +64,12 @@ Command add_serve_command(CLI::App& app) {
 
             httplib::Server http;
             http.set_payload_max_length(ServeLimits::max_body_bytes + 1);  // the handler answers 413 in JSON
+            // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second server share a
+            // port that is in use instead of refusing it
+            http.set_socket_options([](socket_t sock) {
+              int yes = 1;
+              setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+            });
             http.set_read_timeout(10, 0);
             http.set_write_timeout(30, 0);
             auto answer = [&server](const httplib::Request& req, httplib::Response& res) {
@@ -94,16 +103,20 @@ Command add_serve_command(CLI::App& app) {
               throw std::invalid_argument(fmt::format("--port {}: cannot listen on 127.0.0.1:{} (in use? try --port 0)", o->port, o->port));
             server.set_port(port);
             const long long paths = server.calibrate();
+            std::atomic<bool> listener_done{false};
+            std::thread listener([&http, &listener_done] {
+              http.listen_after_bind();
+              listener_done = true;
+              kill(getpid(), SIGTERM);  // the listener ended by itself: wake the main thread
+            });
+            // the URL is printed once the server accepts connections (a test waits for it), and
+            // stop() below only works on a running server
+            while (!http.is_running() && !listener_done) std::this_thread::sleep_for(std::chrono::milliseconds(5));
             std::cout << fmt::format("amorce serve: http://127.0.0.1:{}/  ({}; Ctrl-C to stop)\n", port, o->file)
                       << fmt::format("  {} paths per run{} (pilot: {:.1f} ms per 1 000 paths + {:.1f} ms)\n", paths,
                                      o->paths > 0 ? " (--paths)" : " for a change under 150 ms", server.pilot_ms_per_1000(),
                                      server.pilot_fixed_ms())
                       << std::flush;
-            std::thread listener([&http, &stop_signals] {
-              pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-              http.listen_after_bind();
-              kill(getpid(), SIGTERM);  // the listener ended by itself: wake the main thread
-            });
             int sig = 0;
             sigwait(&stop_signals, &sig);
             std::cerr << "amorce serve: stopping\n";
