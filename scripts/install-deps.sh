@@ -12,6 +12,8 @@ pkgs+=(chromium)
 pkgs+=(openmpi-bin libopenmpi-dev libboost-mpi-dev)
 # the synthetic portfolio generator (scripts/portfolio-generate.py)
 pkgs+=(python3-yaml)
+# `amorce serve` (the what-if page): the HTTP server library
+pkgs+=(libcpp-httplib-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,7 +24,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-# the funder's report: vega, vega-lite, vega-embed and playwright-core pinned by report/package-lock.json
-if command -v npm >/dev/null 2>&1 && [ ! -d "$(dirname "$0")/../report/node_modules" ]; then
+# the funder's report: vega, vega-lite, vega-embed, playwright-core and puppeteer-core (the what-if
+# page's browser test) pinned by report/package-lock.json; also when a package was added since
+report="$(dirname "$0")/../report"
+if command -v npm >/dev/null 2>&1 && { [ ! -d "$report/node_modules" ] || [ ! -d "$report/node_modules/puppeteer-core" ]; }; then
   npm ci --prefix "$(dirname "$0")/../report" --no-audit --no-fund --loglevel=error
 fi

@@ -27,6 +27,7 @@ Command add_solve_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 Command add_portfolio_command(CLI::App& app);
+Command add_serve_command(CLI::App& app);
 
 /// Options shared by commands that run the Monte Carlo engine.
 struct RunFlags {

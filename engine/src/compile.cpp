@@ -67,7 +67,8 @@ std::string kind_word(SymKind k) {
 
 class Compiler {
  public:
-  explicit Compiler(const Scenario& sc) : sc_(sc), origin_{sc.start_year, sc.start_month} {}
+  explicit Compiler(const Scenario& sc, QuantileCache* cache = nullptr)
+      : sc_(sc), origin_{sc.start_year, sc.start_month}, quantile_cache_(cache) {}
 
   Plan run() {
     Plan& p = plan_;
@@ -691,7 +692,7 @@ class Compiler {
       s.const_lambda = lp.lambda;
       {  // fast inverse (exact lookup for discrete laws, bounded-error table otherwise)
         try {
-          s.fast = std::make_shared<FastQuantile>(lp);
+          s.fast = quantile_cache_ ? quantile_cache_->get(lp) : std::make_shared<FastQuantile>(lp);
         } catch (const std::exception&) {
           s.fast.reset();
         }
@@ -1138,6 +1139,7 @@ class Compiler {
 
   const Scenario& sc_;
   MonthOrigin origin_;  ///< the scenario's start: dates YYYY-MM in expressions count from it
+  QuantileCache* quantile_cache_ = nullptr;  ///< tables of an earlier compile (the what-if server)
   Plan plan_;
   DiagnosticSink sink_;
   std::map<std::string, Symbol> symbols_;
@@ -1156,6 +1158,6 @@ class Compiler {
 
 }  // namespace
 
-Plan compile(const Scenario& scenario) { return Compiler(scenario).run(); }
+Plan compile(const Scenario& scenario, QuantileCache* cache) { return Compiler(scenario, cache).run(); }
 
 }  // namespace amorce

@@ -276,6 +276,7 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
     for (;;) {
       std::size_t b = next.fetch_add(1);
       if (b >= n_blocks || failed) return;
+      if (opt.cancelled && opt.cancelled()) return fail(std::make_exception_ptr(RunCancelled{}));
       {
         // stay within a window of the merge cursor so finished blocks cannot pile up
         std::unique_lock lk(mu);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <iosfwd>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,16 @@ struct RunOptions {
   /// lets drivers extract per-path metrics. Must only write to its own path range.
   std::function<void(const BlockState& st, const Ledger& ledger, const PathResults& results, std::uint64_t first)>
       block_hook;
+
+  /// Polled by the workers before each block (any thread): true stops the run, which then throws
+  /// RunCancelled. The what-if server (serve.hpp) cancels a run superseded by a newer request.
+  std::function<bool()> cancelled;
+};
+
+/// A run stopped by RunOptions::cancelled: not an error of the input, nothing is returned.
+class RunCancelled : public std::runtime_error {
+ public:
+  RunCancelled() : std::runtime_error("run cancelled") {}
 };
 
 /// Statistics of a run. Per-path columns are kept for the path indicators (exact quantiles,
