@@ -53,15 +53,6 @@ std::vector<double> standardise(std::vector<double> v, bool* constant = nullptr)
 
 using Factor = SensitivityFactor;
 
-int input_slot(const Plan& plan, const std::string& name) {
-  // the slot a sampled input is written to: the destination of its `sample` instruction
-  for (const auto& in : plan.static_prog)
-    if (in.op == OpCode::sample && in.aux >= 0 && plan.samples[static_cast<std::size_t>(in.aux)].name == name) return in.dst;
-  for (std::size_t i = 0; i < plan.input_names.size() && i < plan.input_slots.size(); ++i)
-    if (plan.input_names[i] == name) return plan.input_slots[i];
-  return -1;
-}
-
 GaussianCopula copula_of(const Plan& plan) {
   std::vector<std::tuple<std::size_t, std::size_t, double>> corr;
   for (const auto& c : plan.correlations)

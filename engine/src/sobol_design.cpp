@@ -44,6 +44,15 @@ std::vector<SensitivityFactor> make_factors(const Plan& plan,
   return out;
 }
 
+int input_slot(const Plan& plan, const std::string& name) {
+  // the destination of its `sample` instruction, else the input slot of a fixed input
+  for (const auto& in : plan.static_prog)
+    if (in.op == OpCode::sample && in.aux >= 0 && plan.samples[static_cast<std::size_t>(in.aux)].name == name) return in.dst;
+  for (std::size_t i = 0; i < plan.input_names.size() && i < plan.input_slots.size(); ++i)
+    if (plan.input_names[i] == name) return plan.input_slots[i];
+  return -1;
+}
+
 GaussianCopula factor_copula(const Plan& plan, const std::vector<SensitivityFactor>& factors, std::vector<std::string>* split) {
   std::vector<std::size_t> factor_of(plan.uniform_keys.size(), static_cast<std::size_t>(-1));
   for (std::size_t f = 0; f < factors.size(); ++f)

@@ -27,6 +27,9 @@ struct SensitivityFactor {
 std::vector<SensitivityFactor> make_factors(const Plan& plan,
                                             const std::vector<std::pair<std::string, std::vector<std::string>>>& groups);
 
+/// The state slot a per-path input is written to (its `sample` destination); -1 if none.
+int input_slot(const Plan& plan, const std::string& name);
+
 /// The scenario's copula restricted to the pairs whose two inputs sit in the same factor:
 /// sampling the factors through it draws each group jointly with its correlations and the
 /// groups independently of one another (the assumption under which Sobol indices of groups
