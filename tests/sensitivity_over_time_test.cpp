@@ -17,8 +17,8 @@
 // e.g. month 0: S_a = 0.25, S_b = S_c = 0.36, ST_b = ST_c = 0.39; month 23: S_a = 0.966.
 // Tolerance 0.03 on every month (the contract), at 8192 Saltelli rows, seed 11; the
 // largest error observed is 1.2e-4 (the Sobol' design integrates this smooth model very
-// accurately), so the tolerance leaves room for other seeds and rounding, not for a wrong formula
-// (swapping b's and c's roles or dropping the Vb Vc interaction moves ST by > 0.03 at month 0).
+// accurately). The shares move from S_a = 0.25 (month 0) to 0.97 (month 23), so a month
+// shifted by one (R_m of month m - 1: S_a 0.68 instead of 0.80 at month 5) fails the test.
 #include <gtest/gtest.h>
 
 #include <algorithm>
