@@ -51,7 +51,8 @@ Command add_sensitivity_command(CLI::App& app) {
   sub->add_option("--method", o->method, "tornado | correlation | sobol | morris")
       ->check(CLI::IsMember({"tornado", "correlation", "sobol", "morris"}))
       ->capture_default_str();
-  sub->add_option("--group", o->groups, "NAME=input1,input2: inputs moved together as one factor (tornado, sobol, morris); repeatable");
+  sub->add_option("--group", o->groups, "NAME=input1,input2: inputs moved together as one factor (tornado, sobol, morris; sobol draws the group with "
+                  "its correlations); repeatable");
   sub->add_option("--low", o->low, "tornado: low percentile")->capture_default_str();
   sub->add_option("--high", o->high, "tornado: high percentile")->capture_default_str();
   sub->add_option("--bootstrap", o->bootstrap, "sobol: bootstrap resamples")->check(CLI::Range(0, 100000))->capture_default_str();
