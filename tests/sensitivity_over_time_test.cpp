@@ -181,10 +181,11 @@ TEST(SensitivityOverTime, CliWritesTheCsvAndRejectsBadArguments) {
   TempDir d;
   auto yaml = d.write("ramp.yaml", kRamp);
   auto csv = d.path / "drivers.csv";
-  auto r = amorce_test::amorce("sensitivity " + quote(yaml.string()) + " --over-time --method sobol --paths 128 --bootstrap 10 --threads 2 --out " +
+  // the command: --over-time alone means --metric cash --method sobol
+  auto r = amorce_test::amorce("sensitivity " + quote(yaml.string()) + " --over-time --paths 128 --bootstrap 10 --threads 2 --out " +
                   quote(csv.string()));
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("month by month"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("method sobol, metric cash month by month"), std::string::npos) << r.out;
   std::string text = slurp(csv);
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1 + 24 * 3);
   auto js = amorce_test::amorce("sensitivity " + quote(yaml.string()) + " --over-time --method correlation --paths 200 --format json");

@@ -48,7 +48,7 @@ Command add_sensitivity_command(CLI::App& app) {
                   "metric: an indicator (min_cash, funding_need, breakeven_month...), a figure net_result[2028], a monthly value "
                   "cash@35, sum(revenue), or a statistic prob(shortfall), mean(npv), quantile(breakeven_month, 0.8)")
       ->capture_default_str();
-  sub->add_option("--method", o->method, "tornado | correlation | sobol | morris")
+  auto* omethod = sub->add_option("--method", o->method, "tornado | correlation | sobol | morris")
       ->check(CLI::IsMember({"tornado", "correlation", "sobol", "morris"}))
       ->capture_default_str();
   sub->add_option("--group", o->groups, "NAME=input1,input2: inputs moved together as one factor (tornado, sobol, morris; sobol draws the group with "
@@ -61,16 +61,17 @@ Command add_sensitivity_command(CLI::App& app) {
   sub->add_option("--levels", o->levels, "morris: grid levels (even)")->check(CLI::Range(2, 100))->capture_default_str();
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));
   sub->add_flag("--over-time", o->over_time,
-                "month by month: the share of a monthly line's variance due to each input (--metric cash, the default "
-                "here; --method sobol or correlation), one design for every month");
+                "month by month: the share of a monthly line's variance due to each input (--metric cash and --method "
+                "sobol by default here, or --method correlation), one design for every month");
   sub->add_option("--out", o->out, "--over-time: also write every month and factor to this CSV file (atomically)");
   add_run_flags(sub, o->flags);
   sub->description(sub->get_description() +
                    ". --paths: Monte Carlo paths (tornado on a statistic, correlation), Saltelli base rows N (sobol, rounded "
                    "up to a power of two; cost N x (factors + 2)), or total model runs (morris)");
-  return {sub, [o, ometric]() {
+  return {sub, [o, ometric, omethod]() {
             Scenario sc = load_scenario(o->file, o->flags.variant);
             Plan plan = compile(sc);
+            if (o->over_time && !omethod->count()) o->method = "sobol";  // the default month by month
             if (!o->over_time && !o->out.empty()) throw std::invalid_argument("--out FILE.csv is written by --over-time only");
             if (!o->out.empty()) check_output_file(o->out, "--out");
             Metric metric = o->over_time ? Metric{} : parse_metric(o->metric, plan);
