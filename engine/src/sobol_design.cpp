@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "amorce/random_streams.hpp"
+#include "amorce/sensitivity.hpp"
 
 namespace amorce {
 
@@ -97,13 +98,7 @@ PickFreezeRuns run_pick_freeze(const Plan& plan, const std::vector<SensitivityFa
   out.columns = columns;
   // A and B: the first and last k coordinates of a 2k-dimensional Sobol' sequence
   std::vector<double> A, B;
-  {
-    SobolPoints sp(2 * k, base.seed);
-    std::vector<double> pts(2 * k * n);
-    sp.points(0, n, pts.data());
-    A.assign(pts.begin(), pts.begin() + static_cast<std::ptrdiff_t>(k * n));
-    B.assign(pts.begin() + static_cast<std::ptrdiff_t>(k * n), pts.end());
-  }
+  saltelli_matrices(k, n, base.seed, A, B);
   const std::uint64_t seed_a = base.seed, seed_b = base.seed ^ 0x9E3779B97F4A7C15ull;
   auto cop = std::make_shared<GaussianCopula>(copula);
   auto run = [&](const std::vector<double>& M, std::uint64_t seed) {
