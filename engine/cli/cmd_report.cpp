@@ -17,6 +17,7 @@
 // when it is part of the build, and a clear "not available" note otherwise.
 #if __has_include("amorce/sensitivity.hpp")
 #include "amorce/metric.hpp"
+#include "amorce/report_sensitivity_time.hpp"
 #include "amorce/sensitivity.hpp"
 #define AMORCE_REPORT_SENSITIVITY 1
 #endif
@@ -83,7 +84,8 @@ bool check_report_assets() {
 
 static void write_report_full(const std::string& path, const std::string& scenario_file, const Scenario& sc, const Plan& plan,
                               const RunResult& result, const std::string& lang, const std::string& sensitivity,
-                              const std::string& sensitivity_metric, long long sensitivity_paths) {
+                              const std::string& sensitivity_metric, long long sensitivity_paths,
+                              const std::string& over_time = "") {
   BaseCase base = run_base_case(plan);
   ReportOptions ro;
   ro.lang = lang;
@@ -99,6 +101,9 @@ static void write_report_full(const std::string& path, const std::string& scenar
                                        : "le calcul de sensibilité n'est pas disponible dans cette version d'amorce";
 #endif
   }
+#ifdef AMORCE_REPORT_SENSITIVITY
+  if (!over_time.empty()) ro.sensitivity_over_time = report_sensitivity_over_time(plan, over_time, result.options, lang != "en");
+#endif
   write_report(path, sc, plan, result, base, ro);
   std::cerr << "report written to " << path << "\n";
 }
@@ -110,7 +115,7 @@ void write_report_file(const std::string& path, const std::string& scenario_file
 
 Command add_report_command(CLI::App& app) {
   struct Opts {
-    std::string file, out = "report.html", lang = "fr", sensitivity, metric = "funding_need";
+    std::string file, out = "report.html", lang = "fr", sensitivity, metric = "funding_need", over_time;
     RunFlags flags;
   };
   auto o = std::make_shared<Opts>();
@@ -122,6 +127,9 @@ Command add_report_command(CLI::App& app) {
       ->check(CLI::IsMember({"tornado", "correlation", "sobol", "morris"}));
   sub->add_option("--sensitivity-metric", o->metric, "metric of the sensitivity analysis (see amorce sensitivity --help)")
       ->capture_default_str();
+  sub->add_option("--sensitivity-over-time", o->over_time,
+                  "add the chart of what drives cash month by month: sobol (Sobol indices) or correlation (SRRC)")
+      ->check(CLI::IsMember({"sobol", "correlation"}));
   sub->add_option("--lang", o->lang, "language of the report (default: fr)")->check(CLI::IsMember({"fr", "en"}));
   return {sub, [o]() {
             check_output_file(o->out, "--out");
@@ -134,7 +142,7 @@ Command add_report_command(CLI::App& app) {
             RunOptions ro = run_options(plan, o->flags);
             ro.progress = isatty(fileno(stderr)) != 0;
             RunResult result = run_monte_carlo(plan, ro);
-            write_report_full(o->out, o->file, sc, plan, result, o->lang, o->sensitivity, o->metric, 0);
+            write_report_full(o->out, o->file, sc, plan, result, o->lang, o->sensitivity, o->metric, 0, o->over_time);
             return 0;
           }};
 }

@@ -2,6 +2,7 @@
 // here (readable without JavaScript and in print); charts are Vega-Lite specifications drawn
 // in the browser by the vega bundles embedded at build time (report/assets.cmake).
 #include "amorce/report.hpp"
+#include "amorce/report_sensitivity_time.hpp"
 
 #include <algorithm>
 #include <array>
@@ -284,6 +285,7 @@ class Report {
     body += statements_section();
     body += cash_plan_section();
     body += sensitivity_section();
+    body += sensitivity_over_time_section();
     body += checks_section();
     body += assumptions_section();
     body += method_section();
@@ -885,6 +887,13 @@ class Report {
                        "Each bar shows the effect of one assumption on the indicator; the longest ones are those to check first.") +
                     (sj.contains("note") ? " " + sj["note"].get<std::string>() : std::string())));
     return s + "</section>\n";
+  }
+
+  // hook: the chart of report_sensitivity_time.cpp
+  std::string sensitivity_over_time_section() {
+    if (o_.sensitivity_over_time.is_null()) return {};
+    ReportFigureSpec f = sensitivity_over_time_figure(o_.sensitivity_over_time, fr_);
+    return "<section id=\"sensitivity-over-time\">\n" + figure(f.id, f.spec, f.title, f.caption_html) + "</section>\n";
   }
 
   // ---------------------------------------------------------------- checks

@@ -12,6 +12,7 @@
 #include "amorce/copula.hpp"
 #include "amorce/random_streams.hpp"
 #include "amorce/run.hpp"
+#include "amorce/sobol_design.hpp"
 
 namespace amorce {
 
@@ -50,51 +51,7 @@ std::vector<double> standardise(std::vector<double> v, bool* constant = nullptr)
   return v;
 }
 
-/// Factors: groups given by the user, then every other per-path input alone.
-struct Factor {
-  std::string name;
-  std::vector<std::size_t> rows;
-};
-
-std::vector<Factor> make_factors(const Plan& plan, const SensitivityOptions& o) {
-  const auto& names = plan.uniform_names;
-  std::vector<char> used(names.size(), 0);
-  std::vector<Factor> out;
-  for (const auto& [gname, members] : o.groups) {
-    Factor f{gname, {}};
-    for (const auto& m : members) {
-      auto it = std::find(names.begin(), names.end(), m);
-      if (it == names.end()) {
-        std::string valid;
-        for (const auto& n : names) valid += " " + n;
-        bool is_input = false;
-        for (const auto& sp : plan.samples) is_input |= sp.name == m;
-        throw std::invalid_argument(fmt::format("group '{}': '{}' is {} (uncertain inputs drawn once per path:{})", gname, m,
-                                                is_input ? "drawn each month, not once per path"
-                                                         : "not an uncertain input",
-                                                valid));
-      }
-      auto r = static_cast<std::size_t>(it - names.begin());
-      if (used[r]) throw std::invalid_argument(fmt::format("group '{}': '{}' is already in another group", gname, m));
-      used[r] = 1;
-      f.rows.push_back(r);
-    }
-    if (f.rows.empty()) throw std::invalid_argument(fmt::format("group '{}' is empty", gname));
-    out.push_back(f);
-  }
-  for (std::size_t r = 0; r < names.size(); ++r)
-    if (!used[r]) out.push_back({names[r], {r}});
-  return out;
-}
-
-int input_slot(const Plan& plan, const std::string& name) {
-  // the slot a sampled input is written to: the destination of its `sample` instruction
-  for (const auto& in : plan.static_prog)
-    if (in.op == OpCode::sample && in.aux >= 0 && plan.samples[static_cast<std::size_t>(in.aux)].name == name) return in.dst;
-  for (std::size_t i = 0; i < plan.input_names.size() && i < plan.input_slots.size(); ++i)
-    if (plan.input_names[i] == name) return plan.input_slots[i];
-  return -1;
-}
+using Factor = SensitivityFactor;
 
 GaussianCopula copula_of(const Plan& plan) {
   std::vector<std::tuple<std::size_t, std::size_t, double>> corr;
@@ -299,43 +256,22 @@ SensitivityReport sobol(const Plan& plan, const Metric& metric, const Sensitivit
   SensitivityReport rep;
   const std::size_t k = plan.uniform_keys.size();
   if (k == 0) throw std::invalid_argument("sobol: the scenario has no uncertain input drawn once per path");
-  if (2 * k > SobolPoints::max_dims())
-    throw std::invalid_argument(fmt::format("sobol: {} inputs need {} Sobol dimensions (at most {})", k, 2 * k, SobolPoints::max_dims()));
-  std::size_t n = 1;
-  const long long want = o.paths > 0 ? o.paths : 1024;
-  while (static_cast<long long>(n) < want) n *= 2;
-  std::vector<double> A, B;
-  saltelli_matrices(k, n, o.seed, A, B);
-  const std::uint64_t seed_b = o.seed ^ 0x9E3779B97F4A7C15ull;
-  auto run = [&](const std::vector<double>& M, std::uint64_t seed) {
-    RunOptions ro = base_options(o, static_cast<long long>(n));
-    ro.seed = seed;
-    ro.uniform_source = matrix_source(&M, k, n);
+  const std::size_t n = saltelli_rows(o.paths);
+  std::vector<std::string> split;
+  GaussianCopula copula = factor_copula(plan, factors, &split);
+  auto runs = run_pick_freeze(plan, factors, copula, n, 1, base_options(o, static_cast<long long>(n)), [&](const RunOptions& ro) {
     auto v = run_metric(plan, metric, ro);
     check_finite(v, metric);
-    rep.model_runs += static_cast<long long>(n);
     return v;
-  };
-  auto fA = run(A, o.seed);
-  auto fB = run(B, seed_b);
-  std::vector<std::vector<double>> fAB;
+  });
+  rep.model_runs = runs.model_runs;
+  const bool noise = runs.other_randomness;
+  const auto& fA = runs.fA;
+  const auto& fB = runs.fB;
+  const auto& fAB = runs.fAB;
   std::vector<std::string> names;
-  for (const auto& f : factors) {
-    std::vector<double> M = A;
-    for (auto r : f.rows) std::copy_n(B.begin() + static_cast<std::ptrdiff_t>(r * n), n, M.begin() + static_cast<std::ptrdiff_t>(r * n));
-    fAB.push_back(run(M, o.seed));
-    names.push_back(f.name);
-  }
-  // grant decisions and `each: month` draws, keyed by the seed, as one more factor
-  auto fNoise = run(A, seed_b);
-  bool noise = false;
-  for (std::size_t j = 0; j < n; ++j) noise |= fNoise[j] != fA[j];
-  if (noise) {
-    fAB.push_back(fNoise);
-    names.push_back("(other randomness)");
-  } else {
-    rep.model_runs -= static_cast<long long>(n);
-  }
+  for (const auto& f : factors) names.push_back(f.name);
+  if (noise) names.push_back("(other randomness)");
   auto idx = sobol_estimate(fA, fB, fAB, o.bootstrap, o.level, o.seed);
   std::vector<double> pooled = fA;
   pooled.insert(pooled.end(), fB.begin(), fB.end());
@@ -367,11 +303,10 @@ SensitivityReport sobol(const Plan& plan, const Metric& metric, const Sensitivit
   }
   if (!(rep.variance > 0))
     rep.warnings.push_back("the metric does not vary over the design: the indices are undefined (0/0)");
-  if (!plan.correlations.empty())
-    rep.warnings.push_back("WARNING: the scenario correlates inputs (" + correlations_text(plan) +
-                           "). Sobol indices assume independent inputs: this design draws every input independently, so the "
-                           "indices describe the uncorrelated model. Group correlated inputs (--group) or use --method "
-                           "correlation for the correlated model.");
+  if (!split.empty()) rep.warnings.push_back(split_correlation_warning(split));
+  else if (!plan.correlations.empty())
+    rep.notes.push_back("correlated inputs are drawn jointly within their group (Gaussian copula), groups independently: "
+                        "the indices are those of the groups of the correlated model");
   if (noise)
     rep.notes.push_back(
         "'(other randomness)' is the factor made of the grant decisions (granted:) and of the inputs drawn each month");
@@ -718,7 +653,7 @@ SensitivityReport run_sensitivity(const Plan& plan, const Metric& metric, const 
     throw std::invalid_argument(fmt::format("--bootstrap {}: expected 0..100000", o.bootstrap));
   if (o.trajectories < 2 || o.trajectories > 100000)
     throw std::invalid_argument(fmt::format("--trajectories {}: expected 2..100000", o.trajectories));
-  auto factors = make_factors(plan, o);
+  auto factors = make_factors(plan, o.groups);
   if (factors.empty() && o.method != SensitivityMethod::correlation)
     throw std::invalid_argument("the scenario has no uncertain input drawn once per path: nothing to analyse");
   check_sensitivity_memory(plan, o, factors.size());

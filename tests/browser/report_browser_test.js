@@ -149,6 +149,43 @@ async function testReport(browser, scenario, lang) {
   await context.close();
 }
 
+/// `report --sensitivity-over-time sobol`: the stacked area "what drives cash, month by month"
+/// is drawn (an SVG with marks and the legend naming inputs), with a screenshot of the figure.
+async function testSensitivityOverTime(browser, scenario) {
+  const html = path.join(outDir, 'sensitivity_over_time.html');
+  console.log('== sensitivity over time: ' + path.basename(scenario));
+  execFileSync(amorce, ['report', scenario, '-o', html, '--paths', '500', '--seed', SEED, '--sensitivity-over-time', 'sobol'],
+               { stdio: ['ignore', 'ignore', 'inherit'] });
+  const context = await browser.newContext({ viewport: { width: 1000, height: 1200 }, offline: true, locale: 'fr-FR' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto('file://' + path.resolve(html), { waitUntil: 'load' });
+  await page.waitForFunction(() => document.documentElement.getAttribute('data-charts') !== null, null, { timeout: 60000 });
+  check(await page.evaluate(() => document.documentElement.getAttribute('data-charts')) === 'rendered', 'over time: charts rendered');
+  check(errors.length === 0, 'over time: no console errors: ' + errors.join(' | '));
+  const info = await page.evaluate(() => {
+    const el = document.getElementById('chart-sensitivity-time');
+    const svg = el && el.querySelector('svg');
+    if (!svg) return null;
+    const r = svg.getBoundingClientRect();
+    return { w: r.width, h: r.height, areas: svg.querySelectorAll('path').length,
+             text: Array.from(svg.querySelectorAll('text')).map((t) => t.textContent).join(' | ') };
+  });
+  if (check(info !== null, 'chart-sensitivity-time: an SVG is drawn')) {
+    check(info.w > 100 && info.h > 50, `chart-sensitivity-time: non-zero size (${info.w} x ${info.h})`);
+    check(info.areas > 5, `chart-sensitivity-time: stacked areas drawn (${info.areas})`);
+    check(/interactions entre hypothèses/.test(info.text), 'chart-sensitivity-time: legend in French with the interactions band');
+    check(/\d+\s?%/.test(info.text), 'chart-sensitivity-time: shares as percentages on the axis');
+  }
+  const body = await page.evaluate(() => document.body.innerText);
+  check(body.includes('Ce qui explique la trésorerie, mois par mois'), 'over time: French title');
+  const fig = await page.$('#sensitivity-over-time');
+  if (check(fig !== null, 'over time: section present')) await fig.screenshot({ path: path.join(outDir, 'sensitivity_over_time.png') });
+  await context.close();
+}
+
 (async () => {
   const dir = path.join(sourceDir, 'scenarios');
   let scenarios = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f));
@@ -162,6 +199,7 @@ async function testReport(browser, scenario, lang) {
   try {
     for (const s of scenarios) await testReport(browser, s, 'fr');
     if (scenarios.length) await testReport(browser, scenarios[0], 'en');
+    await testSensitivityOverTime(browser, path.join(dir, 'tiers_lieu_rural.yaml'));
   } catch (e) {
     failures += 1;
     console.error('  FAIL ' + (e && e.stack ? e.stack : e));

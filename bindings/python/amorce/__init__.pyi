@@ -96,6 +96,19 @@ class Scenario:
         trajectories: int = 20,
         levels: int = 4,
     ) -> dict[str, Any]: ...
+    # Present when the engine has the sensitivity driver ("sensitivity" in amorce._core._features).
+    def sensitivity_over_time(
+        self,
+        metric: str = "cash",
+        method: str = "sobol",
+        paths: Optional[int] = None,
+        seed: Optional[int] = None,
+        threads: int = 0,
+        sampling: Optional[str] = None,
+        groups: Mapping[str, list[str]] = {},
+        bootstrap: int = 500,
+        level: float = 0.95,
+    ) -> dict[str, Any]: ...
     def stress(
         self,
         paths: Optional[int] = None,

@@ -32,6 +32,7 @@
 #include "amorce/metric.hpp"
 #include "amorce/metrics_run.hpp"
 #include "amorce/sensitivity.hpp"
+#include "amorce/sensitivity_over_time.hpp"
 #define AMORCE_PY_SENSITIVITY 1
 #endif
 
@@ -371,6 +372,65 @@ py::object sensitivity(const PyScenario& s, const std::string& metric, const std
   }
   return to_python(j);
 }
+
+/// months x factors float64 array (NaN where the JSON has null).
+py::array_t<double> month_matrix(const amorce::SensitivityOverTime& r, const std::vector<double>& v) {
+  const auto M = static_cast<py::ssize_t>(r.month_count()), F = static_cast<py::ssize_t>(r.factor_count());
+  py::array_t<double> a({M, F});
+  std::copy(v.begin(), v.end(), a.mutable_data());
+  return a;
+}
+
+py::object sensitivity_over_time(const PyScenario& s, const std::string& metric, const std::string& method,
+                                 std::optional<long long> paths, std::optional<long long> seed, int threads,
+                                 std::optional<std::string> sampling,
+                                 const std::map<std::string, std::vector<std::string>>& groups, int bootstrap, double level) {
+  const amorce::Plan& plan = *s.plan;
+  amorce::SensitivityOptions so;
+  if (method == "sobol") so.method = amorce::SensitivityMethod::sobol;
+  else if (method == "correlation") so.method = amorce::SensitivityMethod::correlation;
+  else throw py::value_error("method must be 'sobol' or 'correlation' (a share of variance per month), not '" + method + "'");
+  check_run_args(paths.value_or(1), seed, threads);
+  so.paths = paths.value_or(0);
+  so.seed = seed ? static_cast<std::uint64_t>(*seed) : plan.simulation.seed;
+  so.threads = threads;
+  so.sampling = sampling ? parse_sampling(*sampling) : plan.simulation.sampling;
+  for (const auto& [name, members] : groups) so.groups.emplace_back(name, members);
+  so.bootstrap = bootstrap;
+  so.level = level;
+  amorce::SensitivityOverTime r;
+  {
+    py::gil_scoped_release nogil;
+    r = amorce::run_sensitivity_over_time(plan, metric, so);
+  }
+  py::dict d;
+  d["scenario"] = r.scenario;
+  d["method"] = r.method;
+  d["metric"] = r.metric;
+  d["n"] = r.n;
+  d["model_runs"] = r.model_runs;
+  d["months"] = py::module_::import("numpy").attr("array")(r.months, "datetime64[M]");
+  d["factors"] = r.factors;
+  d["inputs"] = r.members;
+  d["mean"] = to_array(r.mean);
+  d["variance"] = to_array(r.variance);
+  if (r.method == "sobol") {
+    d["first_order"] = month_matrix(r, r.first_order);
+    d["first_order_lo"] = month_matrix(r, r.first_lo);
+    d["first_order_hi"] = month_matrix(r, r.first_hi);
+    d["total"] = month_matrix(r, r.total);
+    d["total_lo"] = month_matrix(r, r.total_lo);
+    d["total_hi"] = month_matrix(r, r.total_hi);
+    d["sum_first_order"] = to_array(r.sum_first_order);
+  } else {
+    d["spearman"] = month_matrix(r, r.spearman);
+    d["srrc"] = month_matrix(r, r.srrc);
+    d["r2"] = to_array(r.r2);
+  }
+  d["warnings"] = r.warnings;
+  d["notes"] = r.notes;
+  return d;
+}
 #endif
 
 /// Comparison options: the first scenario's simulation defaults overridden by the arguments.
@@ -623,6 +683,20 @@ PYBIND11_MODULE(_core, m) {
            "`groups` = {name: [inputs]} moves inputs together as one factor. `paths`: Monte Carlo\n"
            "paths, Saltelli base rows (sobol) or model runs (morris); None = the method's default.\n"
            "Returns the dict of the CLI JSON (factors sorted by importance, largest first). The GIL is released.")
+      .def("sensitivity_over_time", &sensitivity_over_time, "metric"_a = "cash", "method"_a = "sobol",
+           "paths"_a = py::none(), "seed"_a = py::none(), "threads"_a = 0, "sampling"_a = py::none(),
+           "groups"_a = std::map<std::string, std::vector<std::string>>{}, "bootstrap"_a = 500, "level"_a = 0.95,
+           "What drives a monthly line, month by month: `amorce sensitivity --over-time` as numpy arrays.\n\n"
+           "`metric`: a monthly line or series name ('cash', 'revenue', a series). `method`: 'sobol'\n"
+           "(first-order and total indices per month, one pick-freeze design for every month; `paths` =\n"
+           "Saltelli base rows, `groups` = {name: [inputs]} drawn jointly with their correlations) or\n"
+           "'correlation' (Spearman and SRRC per month from one Monte Carlo run of `paths` paths).\n"
+           "Returns a dict: 'months' (numpy datetime64[M], one per month), 'factors' (names, columns),\n"
+           "'inputs' (members of each factor), 'mean' and 'variance' (per month) and, as float64 arrays\n"
+           "of shape (months, factors) with NaN where a month does not vary: 'first_order', 'total'\n"
+           "and their '_lo' / '_hi' bootstrap bounds at `level`, plus 'sum_first_order' (sobol), or\n"
+           "'spearman', 'srrc' and 'r2' per month (correlation); 'warnings', 'notes', 'n', 'model_runs'.\n"
+           "The GIL is released.")
 #endif
       .def("stress", &stress, "paths"_a = py::none(), "seed"_a = py::none(), "threads"_a = 0,
            "sampling"_a = py::none(), "variants"_a = true,

@@ -28,7 +28,7 @@ def test_docs_example_runs(source_dir, tmp_path, monkeypatch, capsys):
         if "matplotlib" in block and not has_mpl:
             skipped += 1
             continue
-        if ".sensitivity(" in block and "sensitivity" not in amorce._core._features:
+        if ".sensitivity" in block and "sensitivity" not in amorce._core._features:
             skipped += 1
             continue
         exec(compile(block, "docs/python.md", "exec"), namespace)
@@ -38,6 +38,8 @@ def test_docs_example_runs(source_dir, tmp_path, monkeypatch, capsys):
     assert "funding need: P50" in out
     if has_mpl:
         assert (tmp_path / "cash_fan.png").stat().st_size > 10_000
+        if "sensitivity" in amorce._core._features:
+            assert (tmp_path / "cash_drivers.png").stat().st_size > 10_000
         import matplotlib.pyplot as plt
         plt.close("all")
     if "sensitivity" in amorce._core._features:

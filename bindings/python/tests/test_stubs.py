@@ -11,7 +11,7 @@ import amorce
 STUB = pathlib.Path(amorce.__file__).with_name("__init__.pyi")
 
 # Stub members of optional drivers: absent from builds whose engine lacks the driver.
-OPTIONAL = {("Scenario", "sensitivity"): "sensitivity"}
+OPTIONAL = {("Scenario", "sensitivity"): "sensitivity", ("Scenario", "sensitivity_over_time"): "sensitivity"}
 
 
 def missing_optional(cls_name):

@@ -33,6 +33,8 @@ struct ReportOptions {
   std::string sensitivity_method;
   nlohmann::json sensitivity;
   std::string sensitivity_note;
+  /// `--sensitivity-over-time`: the block of report_sensitivity_over_time (report_sensitivity_time.hpp); null = none.
+  nlohmann::json sensitivity_over_time;
 };
 
 /// True when the charting library is available (embedded at build time, or found in the

@@ -9,7 +9,9 @@
 ///  - correlation: Spearman rank correlation and standardised rank regression coefficients
 ///                 (SRRC) of every per-path input with the metric, from one Monte Carlo run.
 ///  - sobol:       first-order (Saltelli 2010) and total (Jansen) indices on a Saltelli design
-///                 built from a 2k-dimensional Sobol' sequence, with bootstrap intervals.
+///                 built from a 2k-dimensional Sobol' sequence, with bootstrap intervals;
+///                 groups are drawn jointly with their correlations (sobol_design.hpp).
+///  Month by month (--over-time): sensitivity_over_time.hpp.
 ///  - morris:      elementary effects (mu*, mu, sigma) on r trajectories over a level grid.
 #include <cstdint>
 #include <functional>
@@ -34,7 +36,8 @@ struct SensitivityOptions {
   int threads = 0;
   Sampling sampling = Sampling::lhs;
   double low = 10, high = 90;  ///< tornado percentiles
-  /// Named groups of inputs moved together as one factor (tornado, sobol, morris).
+  /// Named groups of inputs moved together as one factor (tornado, sobol, morris); sobol draws
+  /// a group jointly with the correlations among its members (grouped indices of the correlated model).
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
   int bootstrap = 500;   ///< sobol bootstrap resamples
   double level = 0.95;   ///< confidence level of the intervals
