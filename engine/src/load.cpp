@@ -16,6 +16,8 @@
 #include "amorce/variants_file.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
 
 #include "load_builder.hpp"
 
@@ -23,6 +25,7 @@ namespace amorce {
 namespace {
 
 using namespace load_detail;
+namespace fs = std::filesystem;
 
 /// The variants of a separate file (`variants: {name: {changes}}`, variants_file.hpp) added to
 /// the scenario's own; a name declared twice is an error.
