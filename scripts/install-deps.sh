@@ -4,6 +4,8 @@ set -euo pipefail
 pkgs=(build-essential cmake ninja-build libyaml-cpp-dev libcli11-dev libfmt-dev libeigen3-dev
       libboost-dev libboost-math-dev librandom123-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
       python3-dev pybind11-dev python3-numpy python3-pytest python3-scipy python3-matplotlib)
+# the project officer's workbook (amorce run --out: NAME.xlsx) and its read-back test
+pkgs+=(libxlsxwriter-dev pkg-config python3-openpyxl)
 # fuzzing (fuzz/run.sh): clang 14 and its runtime libraries (libFuzzer, ASan, UBSan)
 pkgs+=(clang-14 libclang-rt-14-dev)
 # the funder's report: headless Chromium for its browser test (tests/browser)

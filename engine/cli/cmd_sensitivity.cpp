@@ -4,6 +4,7 @@
 #include "amorce/load.hpp"
 #include "amorce/metric.hpp"
 #include "amorce/sensitivity.hpp"
+#include "amorce/sensitivity_table.hpp"
 #include "commands.hpp"
 
 namespace amorce::cli {
@@ -31,7 +32,7 @@ std::pair<std::string, std::vector<std::string>> parse_group(const std::string& 
 
 Command add_sensitivity_command(CLI::App& app) {
   struct Opts {
-    std::string file, metric = "prob(shortfall)", method = "tornado", format = "table";
+    std::string file, metric = "prob(shortfall)", method = "tornado", format = "table", lang = "fr";
     std::vector<std::string> groups;
     double low = 10, high = 90, level = 0.95;
     int bootstrap = 500, trajectories = 20, levels = 4;
@@ -56,6 +57,7 @@ Command add_sensitivity_command(CLI::App& app) {
   sub->add_option("--levels", o->levels, "morris: grid levels (even)")->check(CLI::Range(2, 100))->capture_default_str();
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));
   add_run_flags(sub, o->flags);
+  add_lang_option(sub, o->lang);
   sub->description(sub->get_description() +
                    ". --paths: Monte Carlo paths (tornado on a statistic, correlation), Saltelli base rows N (sobol, rounded "
                    "up to a power of two; cost N x (factors + 2)), or total model runs (morris)");
@@ -82,7 +84,10 @@ Command add_sensitivity_command(CLI::App& app) {
             for (const auto& g : o->groups) so.groups.push_back(parse_group(g));
             SensitivityReport rep = run_sensitivity(plan, metric, so);
             if (o->format == "json") std::cout << sensitivity_json(rep).dump(2) << "\n";
-            else print_sensitivity(std::cout, rep);
+            else {
+              label_sensitivity_rows(rep, sc);
+              print_sensitivity_table(std::cout, rep, parse_lang(o->lang), o->low, o->high);
+            }
             return 0;
           }};
 }
