@@ -125,7 +125,8 @@ std::string drivers_section(const SectionContext& c) {
                        metric_label, order.size(),
                        stride > 1 ? fmt::format(fmt::runtime(t("Pour alléger la page, {} scénarios sur {} sont dessinés (un sur {}) ; ρ est calculé sur tous.",
                                                                "To keep the page small, {} paths of {} are drawn (one in {}); ρ uses them all.")),
-                                                shown, N, stride)
+                                                group_digits(static_cast<double>(shown), c.fr() ? kNarrowNbsp : ","),
+                                                group_digits(static_cast<double>(N), c.fr() ? kNarrowNbsp : ","), stride)
                                   : std::string())) +
        "</p>\n";
   int n = 0;
@@ -154,8 +155,8 @@ std::string drivers_section(const SectionContext& c) {
                                 {{"field", "y"}, {"title", metric_label}, {"format", ",.4~r"}}}}}}};
     s += c.figure(fmt::format("chart-driver-{}", ++n), spec,
                   fmt::format("{} — ρ = {}", label.empty() ? name : label, fmt_dec(rho, c.fr(), 2)),
-                  esc(fmt::format(fmt::runtime(t("{} : {} ; « {} » (nom {}).", "{}: {}; \"{}\" (name {}).")), metric_label, metric_name,
-                                  x_title, name)));
+                  esc(fmt::format(fmt::runtime(t("Abscisse : {} ; ordonnée : {} [{}].", "Across: {}; up: {} [{}].")), x_title,
+                                  metric_label, metric_name)));
   }
   return s + "</section>\n";
 }

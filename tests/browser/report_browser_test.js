@@ -157,6 +157,11 @@ async function testReport(browser, scenario, lang, extra = []) {
   }
 
   await page.screenshot({ path: path.join(outDir, stem + '.png'), fullPage: true });
+  // the analyst's charts on their own (docs/report-drivers.png, docs/report-tornado.png come from these)
+  for (const id of ['drivers', 'sensitivity']) {
+    const el = await page.$('#' + id);
+    if (el) await el.screenshot({ path: path.join(outDir, `${stem}.${id}.png`) });
+  }
   await page.emulateMedia({ media: 'print' });
   await page.pdf({ path: path.join(outDir, stem + '.pdf'), format: 'A4', printBackground: true });
   check(fs.statSync(path.join(outDir, stem + '.pdf')).size > 10000, 'PDF printed');
