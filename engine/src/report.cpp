@@ -667,10 +667,10 @@ class Report {
       rows = segs;
       json bars = {{"mark", {{"type", "bar"}}},
                    {"encoding", {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", {{"field", "width"}, {"order", "descending"}}}, {"axis", {{"title", nullptr}, {"labelLimit", 320}}}}},
-                                 {"x", {{"field", "from"}, {"type", "quantitative"}, {"axis", sj.value("money", true) ? axis_money(sj.value("axis_title", metric)) : json{{"title", sj.value("axis_title", metric)}}}}},
+                                 {"x", {{"field", "from"}, {"type", "quantitative"}, {"scale", {{"zero", false}}}, {"axis", sj.value("money", true) ? axis_money(sj.value("axis_title", metric)) : json{{"title", sj.value("axis_title", metric)}}}}},
                                  {"x2", {{"field", "to"}}},
                                  {"color", {{"field", "end"}, {"type", "nominal"}, {"scale", {{"domain", {lo_label, hi_label}}, {"range", {"#D55E00", "#0072B2"}}}},
-                                            {"legend", {{"title", nullptr}, {"labelLimit", 400}}}}},
+                                            {"legend", {{"title", nullptr}, {"labelLimit", 400}, {"orient", "top"}, {"direction", "vertical"}}}}},
                                  {"tooltip", {{{"field", "label"}, {"title", t_("Hypothèse", "Assumption")}},
                                               {{"field", "low"}, {"title", lo_label}, {"format", ",.4~r"}},
                                               {{"field", "high"}, {"title", hi_label}, {"format", ",.4~r"}}}}}}};

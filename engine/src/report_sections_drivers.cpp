@@ -142,15 +142,17 @@ std::string drivers_section(const SectionContext& c) {
     }
     json yaxis = {{"title", metric_label + (money_indicator(metric) ? " (€)" : "")}};
     if (money_indicator(metric)) yaxis["format"] = "$,.0f";
-    json spec = {{"width", 360},
-                 {"height", 240},
+    // a fixed plot size (autosize "pad"): fit-x would shrink the plot to make room for a long title
+    json spec = {{"width", 520},
+                 {"height", 260},
+                 {"autosize", {{"type", "pad"}}},
                  {"data", {{"values", pts}}},
                  {"mark", {{"type", "circle"}, {"size", 14}, {"opacity", 0.55}}},
                  {"encoding",
-                  {{"x", {{"field", "x"}, {"type", "quantitative"}, {"scale", {{"zero", false}}}, {"axis", {{"title", x_title}}}}},
+                  {{"x", {{"field", "x"}, {"type", "quantitative"}, {"scale", {{"zero", false}}}, {"axis", {{"title", display_name(name, label, unit, false)}, {"titleLimit", 520}}}}},
                    {"y", {{"field", "y"}, {"type", "quantitative"}, {"axis", yaxis}}},
                    {"color", {{"field", "s"}, {"type", "nominal"}, {"scale", {{"domain", {no, yes}}, {"range", {"#0072B2", "#E69F00"}}}},
-                              {"legend", {{"title", nullptr}}}}},
+                              {"legend", {{"title", nullptr}, {"labelLimit", 400}, {"orient", "top"}}}}},
                    {"tooltip", {{{"field", "x"}, {"title", x_title}, {"format", ",.4~r"}},
                                 {{"field", "y"}, {"title", metric_label}, {"format", ",.4~r"}}}}}}};
     s += c.figure(fmt::format("chart-driver-{}", ++n), spec,
