@@ -233,6 +233,7 @@ TEST(Lang, EveryTableInOneLanguage) {
   const std::vector<std::string> commands = {
       "check " + file,
       "run " + file + " --paths 200",
+      "run " + file + " --paths 200 --metrics 'min_cash,p90(funding_need)'",
       "stress " + file + " --paths 200",
       "compare " + file + " " + file + ":dear --paths 200",
       "sensitivity " + file + " --paths 200 --metric min_cash",

@@ -88,7 +88,7 @@ Command add_run_command(CLI::App& app) {
                     "--metrics gives only the metrics: it cannot be combined with --out, --report, --keep-paths or --keep-inputs");
               MetricsRun mr = run_metrics(plan, split_metric_list(o->metrics), ro);
               if (o->format == "json") std::cout << metrics_json(plan, mr).dump(2) << "\n";
-              else print_metrics(std::cout, plan, mr);
+              else print_metrics(std::cout, plan, mr, parse_lang(o->lang));
               return 0;
             }
             ro.keep_paths = o->keep_paths;

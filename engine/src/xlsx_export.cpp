@@ -8,6 +8,9 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "amorce/assumptions.hpp"
@@ -316,33 +319,40 @@ class Book {
 
 std::string xlsx_workbook(const std::string& tmp_dir, const Plan& plan, const RunResult& run, const BaseCase& base,
                           const Scenario* sc, Lang lang) {
-  namespace fs = std::filesystem;
-  const fs::path tmp = fs::path(tmp_dir) / fmt::format(".amorce-workbook.{}.xlsx.tmp", static_cast<long>(::getpid()));
-  struct Remove {
-    fs::path p;
-    ~Remove() {
-      std::error_code ec;
-      fs::remove(p, ec);
-    }
-  } remove{tmp};
+  // an anonymous file (O_TMPFILE) in the output directory, opened by libxlsxwriter through
+  // /proc/self/fd: it vanishes with the process, even on kill -9
+  const int fd = ::open(tmp_dir.c_str(), O_TMPFILE | O_RDWR, 0600);
+  if (fd < 0) throw OutputError("cannot create a temporary workbook in " + tmp_dir + ": " + std::strerror(errno));
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } closer{fd};
+  const std::string path = "/proc/self/fd/" + std::to_string(fd);
   lxw_workbook_options options{};
-  options.constant_memory = LXW_FALSE;
-  options.tmpdir = nullptr;
-  lxw_workbook* wb = workbook_new_opt(tmp.string().c_str(), &options);
-  if (!wb) throw OutputError("cannot create the workbook " + tmp.string());
+  lxw_workbook* wb = workbook_new_opt(path.c_str(), &options);
+  if (!wb) throw OutputError("cannot create the workbook in " + tmp_dir);
   try {
     Book(wb, plan, run, base, sc, lang).build();
   } catch (...) {
     workbook_close(wb);
     throw;
   }
+  // a fixed creation date: the same run gives the same bytes
+  lxw_doc_properties props{};
+  props.created = 946684800;  // 2000-01-01
+  workbook_set_properties(wb, &props);
   if (lxw_error e = workbook_close(wb); e != LXW_NO_ERROR)
-    throw OutputError(fmt::format("cannot write the workbook {}: {}", tmp.string(), lxw_strerror(e)));
-  std::ifstream in(tmp, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (!in.good() && !in.eof()) throw OutputError("cannot read back the workbook " + tmp.string());
-  return ss.str();
+    throw OutputError(fmt::format("cannot write the workbook in {}: {}", tmp_dir, lxw_strerror(e)));
+  std::string bytes;
+  char buf[1 << 16];
+  for (off_t off = 0;;) {
+    const ssize_t n = ::pread(fd, buf, sizeof buf, off);
+    if (n < 0) throw OutputError("cannot read back the workbook: " + std::string(std::strerror(errno)));
+    if (n == 0) break;
+    bytes.append(buf, static_cast<std::size_t>(n));
+    off += n;
+  }
+  return bytes;
 }
 
 #endif
