@@ -6,6 +6,8 @@ pkgs=(build-essential cmake ninja-build libyaml-cpp-dev libcli11-dev libfmt-dev 
       python3-dev pybind11-dev python3-numpy python3-pytest python3-scipy python3-matplotlib)
 # grouped Sobol reference (tests/reference/grouped_sobol_openturns.py, ctest grouped_sobol_openturns)
 pkgs+=(python3-openturns)
+# the project officer's workbook (amorce run --out: NAME.xlsx) and its read-back test
+pkgs+=(libxlsxwriter-dev pkg-config python3-openpyxl)
 # fuzzing (fuzz/run.sh): clang 14 and its runtime libraries (libFuzzer, ASan, UBSan)
 pkgs+=(clang-14 libclang-rt-14-dev)
 # the funder's report: headless Chromium for its browser test (tests/browser)

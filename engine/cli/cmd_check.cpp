@@ -11,7 +11,7 @@ namespace amorce::cli {
 
 Command add_check_command(CLI::App& app) {
   struct Opts {
-    std::string file, variant, format = "table";
+    std::string file, variant, format = "table", lang = "fr";
   };
   auto o = std::make_shared<Opts>();
   auto* sub = app.add_subcommand("check", "validate a scenario and print its base case (every input at its base value)");
@@ -20,6 +20,7 @@ Command add_check_command(CLI::App& app) {
   sub->add_option("--format", o->format,
                   "output format: table, json, csv (monthly lines) or cash-plan (the monthly cash plan line by line, CSV)")
       ->check(CLI::IsMember({"table", "csv", "json", "cash-plan"}));
+  add_lang_option(sub, o->lang);
   return {sub, [o]() {
             Scenario sc = load_scenario(o->file, o->variant);
             Plan plan = compile(sc);
@@ -32,10 +33,14 @@ Command add_check_command(CLI::App& app) {
             } else if (o->format == "cash-plan") {
               write_cash_plan_csv(std::cout, bc, cash_plan(bc));
             } else {
-              std::cerr << o->file << ": ok (" << sc.inputs.size() << " inputs, "
-                        << sc.revenue.size() + sc.costs.size() + sc.staff.size() << " items, "
-                        << sc.subsidies.size() << " subsidies)\n";
-              print_base_case(std::cout, bc);
+              const std::size_t items = sc.revenue.size() + sc.costs.size() + sc.staff.size();
+              if (o->lang == "en")
+                std::cerr << o->file << ": ok (" << sc.inputs.size() << " inputs, " << items << " items, " << sc.subsidies.size()
+                          << " subsidies)\n";
+              else
+                std::cerr << o->file << " : valide (" << sc.inputs.size() << " hypothèses, " << items << " postes, "
+                          << sc.subsidies.size() << " subventions)\n";
+              print_base_case(std::cout, bc, parse_lang(o->lang));
             }
             return 0;
           }};

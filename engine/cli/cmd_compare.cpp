@@ -11,7 +11,7 @@ namespace amorce::cli {
 Command add_compare_command(CLI::App& app) {
   struct Opts {
     std::vector<std::string> files;
-    std::string format = "table";
+    std::string format = "table", lang = "fr";
     RunFlags flags;
   };
   auto o = std::make_shared<Opts>();
@@ -21,6 +21,7 @@ Command add_compare_command(CLI::App& app) {
   sub->add_option("FILES", o->files, "scenario files, each optionally FILE.yaml:VARIANT; the first is the reference")->required();
   add_run_flags(sub, o->flags);
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));
+  add_lang_option(sub, o->lang);
   return {sub, [o]() {
             std::vector<Candidate> cands;
             for (const auto& spec : o->files) {
@@ -46,7 +47,7 @@ Command add_compare_command(CLI::App& app) {
             co.sampling = ro.sampling;
             Comparison c = compare_plans(cands, co);
             if (o->format == "json") std::cout << comparison_json(c).dump(2) << "\n";
-            else print_comparison(std::cout, c);
+            else print_comparison(std::cout, c, parse_lang(o->lang));
             return 0;
           }};
 }

@@ -8,6 +8,7 @@
 #include "amorce/load.hpp"
 #include "amorce/metrics_run.hpp"
 #include "amorce/run.hpp"
+#include "amorce/xlsx_export.hpp"
 #include "commands.hpp"
 
 namespace amorce::cli {
@@ -36,8 +37,8 @@ RunOptions run_options(const Plan& plan, const RunFlags& f) {
 
 Command add_run_command(CLI::App& app) {
   struct Opts {
-    std::string file, format = "table", out_dir, report, metrics;
-    bool keep_paths = false;
+    std::string file, format = "table", out_dir, report, metrics, percentiles, lang = "fr";
+    bool keep_paths = false, keep_inputs = false;
     RunFlags flags;
   };
   auto o = std::make_shared<Opts>();
@@ -52,6 +53,13 @@ Command add_run_command(CLI::App& app) {
                   "only these metrics, with their standard errors, e.g. \"shortfall,min_cash,p90(funding_need),cash@end\" "
                   "(skips the summary's statistics: the fast form for scripts and CI)");
   sub->add_flag("--keep-paths", o->keep_paths, "keep every path's monthly cash (memory grows with paths x months); --out then writes paths.csv");
+  sub->add_flag("--keep-inputs", o->keep_inputs,
+                "keep every path's sampled inputs (memory grows with paths x inputs); --out then writes inputs.csv");
+  sub->add_option("--percentiles", o->percentiles,
+                  "percentiles reported in the JSON, the --out files and the report, e.g. 1,5,10,50,90,95,99 "
+                  "(default: the scenario's outputs.quantiles)")
+      ->check(percentiles_validator());
+  add_lang_option(sub, o->lang);
   return {sub, [o, oout, oreport]() {
             // outputs checked before the run, not after it
             if (oout->count()) check_output_dir(o->out_dir, "--out");
@@ -72,23 +80,35 @@ Command add_run_command(CLI::App& app) {
             if (!o->report.empty() && !check_report_assets()) return 1;
             Scenario sc = load_scenario(o->file, o->flags.variant);
             Plan plan = compile(sc);
+            if (!o->percentiles.empty()) plan.outputs.quantiles = parse_percentiles(o->percentiles);
             RunOptions ro = run_options(plan, o->flags);
             if (!o->metrics.empty()) {
-              if (!o->out_dir.empty() || !o->report.empty() || o->keep_paths)
-                throw std::invalid_argument("--metrics gives only the metrics: it cannot be combined with --out, --report or --keep-paths");
+              if (!o->out_dir.empty() || !o->report.empty() || o->keep_paths || o->keep_inputs)
+                throw std::invalid_argument(
+                    "--metrics gives only the metrics: it cannot be combined with --out, --report, --keep-paths or --keep-inputs");
               MetricsRun mr = run_metrics(plan, split_metric_list(o->metrics), ro);
               if (o->format == "json") std::cout << metrics_json(plan, mr).dump(2) << "\n";
-              else print_metrics(std::cout, plan, mr);
+              else print_metrics(std::cout, plan, mr, parse_lang(o->lang));
               return 0;
             }
             ro.keep_paths = o->keep_paths;
+            ro.keep_inputs = o->keep_inputs || oreport->count() > 0;  // the report's scatter plots need them
             ro.progress = isatty(fileno(stderr)) != 0;
             RunResult result = run_monte_carlo(plan, ro);
             for (const auto& w : result.warnings) std::cerr << o->file << ": warning: " << w << "\n";
-            if (oout->count()) write_run_outputs(o->out_dir, plan, result);
-            if (oreport->count()) write_report_file(o->report, o->file, sc, plan, result, "fr", "");
+            if (oout->count()) {
+              // inputs kept for the report only are not written (inputs.csv needs --keep-inputs)
+              std::vector<double> report_inputs;
+              if (!o->keep_inputs) report_inputs.swap(result.kept_inputs);
+              write_run_outputs(o->out_dir, plan, result, &sc, parse_lang(o->lang));
+              if (!o->keep_inputs) report_inputs.swap(result.kept_inputs);
+              if (!xlsx_available())
+                std::cerr << (o->lang == "en" ? "note: no .xlsx written: this amorce was built without libxlsxwriter\n"
+                                              : "note : pas de classeur .xlsx : cet amorce a été compilé sans libxlsxwriter\n");
+            }
+            if (oreport->count()) write_report_file(o->report, o->file, sc, plan, result, o->lang, "");
             if (o->format == "json") std::cout << run_summary_json(plan, result).dump(2) << "\n";
-            else print_run_summary(std::cout, plan, result);
+            else print_run_summary(std::cout, plan, result, parse_lang(o->lang));
             return 0;
           }};
 }

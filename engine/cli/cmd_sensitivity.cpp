@@ -6,6 +6,7 @@
 #include "amorce/atomic_file.hpp"
 #include "amorce/sensitivity.hpp"
 #include "amorce/sensitivity_over_time.hpp"
+#include "amorce/sensitivity_table.hpp"
 #include "commands.hpp"
 
 namespace amorce::cli {
@@ -33,7 +34,7 @@ std::pair<std::string, std::vector<std::string>> parse_group(const std::string& 
 
 Command add_sensitivity_command(CLI::App& app) {
   struct Opts {
-    std::string file, metric = "prob(shortfall)", method = "tornado", format = "table";
+    std::string file, metric = "prob(shortfall)", method = "tornado", format = "table", lang = "fr";
     std::vector<std::string> groups;
     bool over_time = false;
     std::string out;
@@ -65,6 +66,7 @@ Command add_sensitivity_command(CLI::App& app) {
                 "sobol by default here, or --method correlation), one design for every month");
   sub->add_option("--out", o->out, "--over-time: also write every month and factor to this CSV file (atomically)");
   add_run_flags(sub, o->flags);
+  add_lang_option(sub, o->lang);
   sub->description(sub->get_description() +
                    ". --paths: Monte Carlo paths (tornado on a statistic, correlation), Saltelli base rows N (sobol, rounded "
                    "up to a power of two; cost N x (factors + 2)), or total model runs (morris)");
@@ -104,7 +106,10 @@ Command add_sensitivity_command(CLI::App& app) {
             }
             SensitivityReport rep = run_sensitivity(plan, metric, so);
             if (o->format == "json") std::cout << sensitivity_json(rep).dump(2) << "\n";
-            else print_sensitivity(std::cout, rep);
+            else {
+              label_sensitivity_rows(rep, sc);
+              print_sensitivity_table(std::cout, rep, parse_lang(o->lang), o->low, o->high);
+            }
             return 0;
           }};
 }

@@ -9,7 +9,7 @@ namespace amorce::cli {
 
 Command add_solve_command(CLI::App& app) {
   struct Opts {
-    std::string file, input, target, format = "table";
+    std::string file, input, target, format = "table", lang = "fr";
     double min = 0, max = 0, tol = 0;
     bool maximise = false;
     RunFlags flags;
@@ -30,6 +30,7 @@ Command add_solve_command(CLI::App& app) {
   sub->add_flag("--maximise,--maximize", o->maximise, "the largest value meeting the target (e.g. a price, a cost)");
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));
   add_run_flags(sub, o->flags);
+  add_lang_option(sub, o->lang);
   return {sub, [o, omin, omax]() {
             if (omin->count() && omax->count() && !(o->max > o->min))
               throw std::invalid_argument("--min " + std::to_string(o->min) + " --max " + std::to_string(o->max) +
@@ -50,7 +51,7 @@ Command add_solve_command(CLI::App& app) {
             so.sampling = ro.sampling;
             SolveResult r = solve_input(sc, so);
             if (o->format == "json") std::cout << solve_json(r).dump(2) << "\n";
-            else print_solve(std::cout, r);
+            else print_solve(std::cout, r, parse_lang(o->lang));
             return r.found ? 0 : 3;
           }};
 }

@@ -9,7 +9,7 @@ namespace amorce::cli {
 
 Command add_stress_command(CLI::App& app) {
   struct Opts {
-    std::string file, format = "table";
+    std::string file, format = "table", lang = "fr";
     bool no_variants = false;
     RunFlags flags;
   };
@@ -22,6 +22,7 @@ Command add_stress_command(CLI::App& app) {
   add_run_flags(sub, o->flags);
   sub->add_flag("--no-variants", o->no_variants, "leave out the scenario's own variants");
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));
+  add_lang_option(sub, o->lang);
   return {sub, [o]() {
             Scenario sc = load_scenario(o->file, o->flags.variant);
             Plan plan = compile(sc);
@@ -40,7 +41,8 @@ Command add_stress_command(CLI::App& app) {
               j["scenario"] = sc.name;
               std::cout << j.dump(2) << "\n";
             } else {
-              print_stress_table(std::cout, c, "amorce stress — " + sc.name);
+              const Lang lang = parse_lang(o->lang);
+              print_stress_table(std::cout, c, (lang == Lang::fr ? "amorce tests de résistance — " : "amorce stress — ") + sc.name, lang);
             }
             return 0;
           }};

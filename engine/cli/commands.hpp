@@ -38,6 +38,8 @@ struct RunFlags {
   std::string variant;
 };
 void add_run_flags(CLI::App* sub, RunFlags& f);
+/// `--lang fr|en` (default fr: funders read French), on every subcommand.
+void add_lang_option(CLI::App* sub, std::string& lang);
 
 /// Validators (validate.cpp): run by CLI11 on the raw text, so bad arguments fail at parse.
 std::optional<std::uint64_t> parse_seed(const std::string& s);
@@ -45,6 +47,10 @@ CLI::Validator seed_validator();
 CLI::Validator finite_validator();    ///< finite, |x| < Limits::max_abs_value
 CLI::Validator positive_validator();  ///< finite and > 0
 CLI::Validator non_empty_validator();
+/// "1,5,50,95,99" -> {1, 5, 50, 95, 99}: sorted, duplicates dropped, each in (0, 100);
+/// std::invalid_argument naming the bad entry otherwise.
+std::vector<double> parse_percentiles(const std::string& text);
+CLI::Validator percentiles_validator();
 
 }  // namespace amorce::cli
 

@@ -1,9 +1,11 @@
 // Argument validators shared by the subcommands: every option is checked when the command
 // line is parsed, before any work starts, so a bad argument is exit status 2 with the
 // option's name, never a late failure after a long run.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 #include "amorce/scenario.hpp"
@@ -51,6 +53,48 @@ CLI::Validator positive_validator() {
         return "";
       },
       "> 0", "POSITIVE");
+}
+
+std::vector<double> parse_percentiles(const std::string& text) {
+  std::vector<double> out;
+  std::string cur;
+  auto flush = [&]() {
+    if (cur.empty()) throw std::invalid_argument("--percentiles '" + text + "': empty entry (expected e.g. 1,5,10,50,90,95,99)");
+    char* end = nullptr;
+    const double v = std::strtod(cur.c_str(), &end);
+    if (end != cur.c_str() + cur.size() || !std::isfinite(v))
+      throw std::invalid_argument("--percentiles: '" + cur + "' is not a number (expected e.g. 1,5,10,50,90,95,99)");
+    if (!(v > 0 && v < 100))
+      throw std::invalid_argument("--percentiles: " + cur + " is not a percentile strictly between 0 and 100");
+    out.push_back(v);
+    cur.clear();
+  };
+  for (char c : text) {
+    if (c == ',') flush();
+    else if (c != ' ') cur.push_back(c);
+  }
+  flush();
+  if (out.size() > 50) throw std::invalid_argument("--percentiles: at most 50 percentiles");
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+CLI::Validator percentiles_validator() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        try {
+          parse_percentiles(s);
+        } catch (const std::invalid_argument& e) {
+          return e.what();
+        }
+        return "";
+      },
+      "P1,P2,...", "PERCENTILES");
+}
+
+void add_lang_option(CLI::App* sub, std::string& lang) {
+  sub->add_option("--lang", lang, "language of the output: fr (default) or en")->check(CLI::IsMember({"fr", "en"}));
 }
 
 CLI::Validator non_empty_validator() {

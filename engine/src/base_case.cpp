@@ -8,6 +8,8 @@
 #include <ostream>
 
 #include "amorce/cash_plan.hpp"
+#include "amorce/format.hpp"
+#include "amorce/messages.hpp"
 #include "amorce/evaluate.hpp"
 #include "amorce/warnings.hpp"
 
@@ -60,37 +62,6 @@ const Row kPnl[] = {
     {"net_result", "Résultat net"},
     {"caf", "CAF (capacité d'autofinancement)"},
     {"in_kind", "Contributions volontaires en nature"},
-};
-
-/// The *soldes intermédiaires de gestion* in cascade order: key, French label, and whether the
-/// row is a solde (a subtotal) rather than one of its components.
-struct SigRow {
-  const char* key;
-  const char* label;
-  bool solde;
-};
-const SigRow kSig[] = {
-    {"sales_goods", "Ventes de marchandises (kind: sales)", false},
-    {"production_sold", "Production vendue (services, autres)", false},
-    {"revenue", "Chiffre d'affaires", true},
-    {"variable_costs", "- Achats et charges variables", false},
-    {"margin", "Marge (CA - charges variables)", true},
-    {"other_costs", "- Autres achats et charges externes", false},
-    {"value_added", "Valeur ajoutée", true},
-    {"subsidies_operating", "+ Subventions d'exploitation", false},
-    {"subsidies_job", "+ Aides aux postes", false},
-    {"payroll_tax", "- Impôts et taxes (taxe sur les salaires)", false},
-    {"staff_wages", "- Salaires bruts", false},
-    {"staff_charges", "- Charges sociales patronales", false},
-    {"ebitda", "Excédent brut d'exploitation (EBE)", true},
-    {"depreciation", "- Dotations aux amortissements", false},
-    {"grant_release", "+ Quote-part subv. d'investissement", false},
-    {"operating_result", "Résultat d'exploitation", true},
-    {"interest", "- Charges financières (intérêts)", false},
-    {"current_result", "Résultat courant avant impôts", true},
-    {"exceptional_result", "Résultat exceptionnel", true},
-    {"corporate_tax", "- Impôt sur les sociétés", false},
-    {"net_result", "Résultat net", true},
 };
 
 Line line_of(const std::string& key) {
@@ -288,98 +259,66 @@ void print_table(std::ostream& os, const std::string& title, const std::vector<s
 }
 
 
-void print_base_case(std::ostream& os, const BaseCase& bc) {
+void print_base_case(std::ostream& os, const BaseCase& bc, Lang lang) {
   const Plan& p = *bc.plan;
-  os << "amorce — cas de base (base case): " << p.name << "\n";
-  os << "Début " << month_label(p, 0) << ", " << p.horizon << " mois; montants en euros\n";
+  const bool fr = lang == Lang::fr;
+  auto euros = [fr](double v) { return fr ? format_euros(v) : group_thousands(v, ","); };
+  os << (fr ? "amorce — cas de base : " : "amorce — base case: ") << p.name << "\n";
+  os << (fr ? fmt::format("Début {}, {} mois ; montants en euros\n", month_label(p, 0), p.horizon)
+            : fmt::format("Start {}, {} months; amounts in euros\n", month_label(p, 0), p.horizon));
   std::vector<std::string> head;
   for (const auto& fy : bc.years) head.push_back(fy.label + (fy.complete ? "" : "*"));
   std::vector<std::pair<std::string, std::vector<std::string>>> rows;
-  std::vector<json> sigs;
-  for (int y = 0; y < static_cast<int>(bc.years.size()); ++y) sigs.push_back(sig_json(bc, y));
-  for (const SigRow& r : kSig) {
-    std::vector<std::string> cells;
-    for (const auto& sg : sigs) cells.push_back(format_euros(sg[r.key].get<double>()));
-    rows.push_back({fmt::format("{}{} [{}]", r.solde ? "= " : "  ", r.label, r.key), cells});
+  const int Y = static_cast<int>(bc.years.size());
+  // one statement: its rows (label [key]) from the catalogue, its values from the JSON
+  auto statement = [&](const std::vector<StatementRow>& layout, const std::vector<json>& years) {
+    rows.clear();
+    for (const StatementRow& r : layout) {
+      std::vector<std::string> cells;
+      for (const auto& j : years) {
+        const json& src = std::string(r.group).empty() ? j : j[r.group];
+        cells.push_back(euros(src.contains(r.key) && src[r.key].is_number() ? src[r.key].get<double>() : NAN));
+      }
+      rows.push_back({fmt::format("{}{} [{}]", r.total ? "= " : "  ", r.label, r.key), cells});
+    }
+  };
+  std::vector<json> sigs, fps, sheets;
+  for (int y = 0; y < Y; ++y) {
+    sigs.push_back(sig_json(bc, y));
+    fps.push_back(financing_plan_json(bc, y));
+    sheets.push_back(balance_sheet_json(bc, y));
   }
+  statement(income_statement_rows(lang), sigs);
   for (const char* key : {"caf", "in_kind"}) {  // after the soldes: CAF and contributions en nature
     std::vector<std::string> cells;
-    for (const auto& fy : bc.years) cells.push_back(format_euros(year_sum(bc, line_of(key), fy)));
+    for (const auto& fy : bc.years) cells.push_back(euros(year_sum(bc, line_of(key), fy)));
     const Row* r = std::find_if(std::begin(kPnl), std::end(kPnl), [&](const Row& x) { return std::string(x.key) == key; });
-    rows.push_back({fmt::format("  {} [{}]", r->label, key), cells});
+    const std::string label = fr ? r->label : std::string(key) == "caf" ? "Cash flow from operations (CAF)" : "Contributions in kind";
+    rows.push_back({fmt::format("  {} [{}]", label, key), cells});
   }
-  print_table(os, "Compte de résultat et soldes intermédiaires de gestion (income statement, SIG)", head, rows);
+  print_table(os, fr ? "Compte de résultat et soldes intermédiaires de gestion (SIG)" : "Income statement and intermediate balances (SIG)",
+              head, rows);
+  statement(financing_plan_rows(lang), fps);
+  print_table(os, fr ? "Plan de financement" : "Financing plan", head, rows);
+  statement(balance_sheet_rows(lang), sheets);
+  print_table(os, fr ? "Bilan en fin d'exercice" : "Balance sheet at year end", head, rows);
 
-  rows.clear();
-  auto fp_row = [&](const std::string& label, const std::string& grp, const std::string& key) {
-    std::vector<std::string> cells;
-    for (int y = 0; y < static_cast<int>(bc.years.size()); ++y) {
-      json fp = financing_plan_json(bc, y);
-      cells.push_back(format_euros(grp.empty() ? fp[key].get<double>() : fp[grp][key].get<double>()));
-    }
-    rows.push_back({label, cells});
-  };
-  fp_row("Insuffisance d'autofinancement [caf_shortfall]", "needs", "caf_shortfall");
-  fp_row("Investissements [investments]", "needs", "investments");
-  fp_row("Remboursements d'emprunts [loan_repayments]", "needs", "loan_repayments");
-  fp_row("Variation du BFR [bfr_increase]", "needs", "bfr_increase");
-  fp_row("Total besoins [needs]", "needs", "total");
-  fp_row("CAF [caf]", "resources", "caf");
-  fp_row("Apports en fonds propres [equity]", "resources", "equity");
-  fp_row("Subventions d'investissement [investment_grants]", "resources", "investment_grants");
-  fp_row("Emprunts [loans]", "resources", "loans");
-  fp_row("Total ressources [resources]", "resources", "total");
-  fp_row("Variation de trésorerie [cash_change]", "", "cash_change");
-  print_table(os, "Plan de financement (financing plan)", head, rows);
-
-  rows.clear();
-  std::vector<std::pair<std::string, std::string>> bs_rows = {
-      {"assets", "fixed_assets"}, {"assets", "receivables_customers"}, {"assets", "receivables_subsidies"},
-      {"assets", "receivables_investment_grants"}, {"assets", "receivables_vat"},
-      {"assets", "receivables_taxes"}, {"assets", "cash"},
-      {"", "total_assets"}, {"liabilities", "equity"}, {"liabilities", "retained_results"},
-      {"liabilities", "grants_unreleased"}, {"liabilities", "loans_outstanding"},
-      {"liabilities", "payables_suppliers"}, {"liabilities", "payables_social"}, {"liabilities", "payables_taxes"},
-      {"liabilities", "payables_vat"}, {"liabilities", "deferred_income"},
-      {"liabilities", "advances_investment_grants"}, {"liabilities", "bank_overdraft"}, {"", "total_liabilities"},
-      {"", "fonds_de_roulement"}, {"", "bfr"}, {"", "net_cash"}};
-  static const std::map<std::string, std::string> fr = {
-      {"fixed_assets", "Immobilisations nettes"}, {"receivables_customers", "Créances clients"},
-      {"receivables_subsidies", "Subventions à recevoir"}, {"receivables_investment_grants", "Subv. d'investissement à recevoir"},
-      {"receivables_vat", "Crédit de TVA"}, {"receivables_taxes", "Créances fiscales (acomptes d'IS)"}, {"cash", "Trésorerie"}, {"total_assets", "Total actif"},
-      {"equity", "Fonds propres et apports"}, {"retained_results", "Résultats cumulés"},
-      {"grants_unreleased", "Subventions d'investissement"}, {"loans_outstanding", "Emprunts"},
-      {"payables_suppliers", "Dettes fournisseurs"}, {"payables_social", "Dettes sociales"},
-      {"payables_taxes", "Dettes fiscales (impôts)"}, {"payables_vat", "TVA à payer"},
-      {"deferred_income", "Produits constatés d'avance"},
-      {"advances_investment_grants", "Avances sur subv. d'investissement"},
-      {"bank_overdraft", "Concours bancaires courants"}, {"total_liabilities", "Total passif"},
-      {"fonds_de_roulement", "Fonds de roulement (FR)"}, {"bfr", "BFR"}, {"net_cash", "Trésorerie nette (FR - BFR)"}};
-  std::vector<json> sheets;
-  for (int y = 0; y < static_cast<int>(bc.years.size()); ++y) sheets.push_back(balance_sheet_json(bc, y));
-  for (const auto& [grp, key] : bs_rows) {
-    std::vector<std::string> cells;
-    for (const auto& bs : sheets) cells.push_back(format_euros(grp.empty() ? bs[key].get<double>() : bs[grp][key].get<double>()));
-    rows.push_back({fmt::format("{} [{}]", fr.at(key), key), cells});
-  }
-  print_table(os, "Bilan en fin d'exercice (balance sheet at year end)", head, rows);
-
-  print_cash_plan(os, bc, cash_plan(bc));
+  print_cash_plan(os, bc, cash_plan(bc), lang);
 
   rows.clear();
   for (int k = 0; k < kIndicatorCount; ++k) {
     auto ind = static_cast<Indicator>(k);
     double v = bc.results.indicator(ind, 0);
     std::string s;
-    if (std::isnan(v)) s = "never / jamais";
+    if (std::isnan(v)) s = msg(Msg::never, lang);
     else if (ind == Indicator::breakeven_month || ind == Indicator::breakeven_month_unsubsidised || ind == Indicator::min_cash_month)
       s = fmt::format("{} ({})", v, month_label(p, static_cast<int>(v)));
     else if (ind == Indicator::min_cash_months) s = fmt::format("{:.1f}", v);
-    else if (ind == Indicator::shortfall) s = v != 0 ? "yes / oui" : "no / non";
-    else s = format_euros(v);
-    rows.push_back({indicator_name(ind), {s}});
+    else if (ind == Indicator::shortfall) s = v != 0 ? (fr ? "oui" : "yes") : (fr ? "non" : "no");
+    else s = euros(v);
+    rows.push_back({fmt::format("{} [{}]", indicator_label(ind, lang), indicator_name(ind)), {s}});
   }
-  print_table(os, "Indicateurs (indicators)", {"value"}, rows);
+  print_table(os, fr ? "Indicateurs" : "Indicators", {fr ? "valeur" : "value"}, rows);
 
   if (!p.checks.empty()) {
     rows.clear();
@@ -387,15 +326,16 @@ void print_base_case(std::ostream& os, const BaseCase& bc) {
       std::vector<std::string> cells;
       for (int y = 0; y < bc.results.years; ++y) {
         double v = bc.results.check_year[c * bc.results.years + y];
-        cells.push_back(std::isnan(v) ? "n/a" : v == 0 ? "ok" : "BREACH");
+        cells.push_back(std::isnan(v) ? (fr ? "s.o." : "n/a") : v == 0 ? "ok" : (fr ? "ENFREINT" : "BREACH"));
       }
       rows.push_back({fmt::format("{} ({})", p.checks[c].name, p.checks[c].text), cells});
     }
-    print_table(os, "Contrôles (checks)", head, rows);
+    print_table(os, fr ? "Contrôles" : "Checks", head, rows);
   }
   bool partial = false;
   for (const auto& fy : bc.years) partial |= !fy.complete;
-  if (partial) os << "\n* exercice incomplet: coupé par l'horizon (fiscal year cut by the horizon)\n";
+  if (partial)
+    os << (fr ? "\n* exercice incomplet : coupé par l'horizon\n" : "\n* incomplete fiscal year: cut by the horizon\n");
 }
 
 void write_base_case_csv(std::ostream& os, const BaseCase& bc) {

@@ -90,7 +90,8 @@ json cash_plan_json(const CashPlan& cp) {
               {"cash_out", cp.cash_out}, {"cash_start", cp.cash_start}, {"cash_end", cp.cash_end}};
 }
 
-void print_cash_plan(std::ostream& os, const BaseCase& bc, const CashPlan& cp) {
+void print_cash_plan(std::ostream& os, const BaseCase& bc, const CashPlan& cp, Lang lang) {
+  const bool fr = lang == Lang::fr;
   const Plan& p = *bc.plan;
   for (const FiscalYear& fy : bc.years) {
     std::vector<std::string> head;
@@ -112,20 +113,21 @@ void print_cash_plan(std::ostream& os, const BaseCase& bc, const CashPlan& cp) {
       rows.push_back({title, {}});
       Line group = Line::count;
       for (const auto& r : v) {
-        if (r.line != group && !is_tax(r.line)) rows.push_back({fmt::format(" {}", cash_line_label_fr(r.line)), {}});
+        if (r.line != group && !is_tax(r.line))
+          rows.push_back({fmt::format(" {}", fr ? cash_line_label_fr(r.line) : line_name(r.line)), {}});
         group = r.line;
         rows.push_back({fmt::format("{}{} [{}]", is_tax(r.line) ? " " : "   ", r.label, r.key), cells(r.months)});
       }
       rows.push_back({total_label, cells(total)});
     };
-    rows.push_back({"Trésorerie en début de mois [cash_start]", cells(cp.cash_start, false)});
-    side("ENCAISSEMENTS (receipts)", cp.receipts, cp.cash_in, "Total encaissements [cash_in]");
-    side("DÉCAISSEMENTS (payments)", cp.payments, cp.cash_out, "Total décaissements [cash_out]");
+    rows.push_back({fr ? "Trésorerie en début de mois [cash_start]" : "Cash at the start of the month [cash_start]", cells(cp.cash_start, false)});
+    side(fr ? "ENCAISSEMENTS" : "RECEIPTS", cp.receipts, cp.cash_in, fr ? "Total encaissements [cash_in]" : "Total receipts [cash_in]");
+    side(fr ? "DÉCAISSEMENTS" : "PAYMENTS", cp.payments, cp.cash_out, fr ? "Total décaissements [cash_out]" : "Total payments [cash_out]");
     std::vector<double> net(cp.cash_in.size());
     for (std::size_t m = 0; m < net.size(); ++m) net[m] = cp.cash_in[m] - cp.cash_out[m];
-    rows.push_back({"Solde du mois [cash_in - cash_out]", cells(net)});
-    rows.push_back({"Trésorerie en fin de mois [cash]", cells(cp.cash_end, false)});
-    print_table(os, fmt::format("Plan de trésorerie mensuel {}{} (monthly cash plan)", fy.label, fy.complete ? "" : "*"),
+    rows.push_back({fr ? "Solde du mois [cash_in - cash_out]" : "Net flow of the month [cash_in - cash_out]", cells(net)});
+    rows.push_back({fr ? "Trésorerie en fin de mois [cash]" : "Cash at the end of the month [cash]", cells(cp.cash_end, false)});
+    print_table(os, fmt::format("{} {}{}", fr ? "Plan de trésorerie mensuel" : "Monthly cash plan", fy.label, fy.complete ? "" : "*"),
                 head, rows);
   }
 }

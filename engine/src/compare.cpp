@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "amorce/base_case.hpp"
+#include "amorce/format.hpp"
 #include "amorce/random_streams.hpp"
 #include "amorce/run.hpp"
 
@@ -233,29 +234,38 @@ nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nl
 bool is_prob_figure(std::size_t k) { return k == p_shortfall || k == p_breakeven; }
 bool is_month_figure(std::size_t k) { return k == breakeven_p50; }
 
-std::string fmt_value(std::size_t k, double v, bool never) {
-  if (never) return "never";
-  if (std::isnan(v)) return "-";
-  if (is_prob_figure(k)) return fmt::format("{:.1f} %", 100 * v);
-  if (is_month_figure(k)) return fmt::format("{:g}", v);
-  return format_euros(v);
+/// "12.3" (en) or "12,3" (fr)
+std::string dec1(double v, Lang lang) {
+  std::string s = fmt::format("{:.1f}", v);
+  if (lang == Lang::fr) std::replace(s.begin(), s.end(), '.', ',');
+  return s;
 }
 
-std::string fmt_diff(std::size_t k, const Estimate& d, bool never) {
-  if (never) return "n/a";
+std::string euros(double v, Lang lang) { return lang == Lang::fr ? format_euros(v) : group_thousands(v, ","); }
+
+std::string fmt_value(std::size_t k, double v, bool never, Lang lang) {
+  if (never) return std::string(msg(Msg::never, lang));
+  if (std::isnan(v)) return "-";
+  if (is_prob_figure(k)) return dec1(100 * v, lang) + " %";
+  if (is_month_figure(k)) return fmt::format("{:g}", v);
+  return euros(v, lang);
+}
+
+std::string fmt_diff(std::size_t k, const Estimate& d, bool never, Lang lang) {
+  if (never) return lang == Lang::fr ? "s.o." : "n/a";
   if (std::isnan(d.value)) return "-";
   if (is_prob_figure(k)) {
-    std::string s = fmt::format("{:+.1f} pt", 100 * d.value);
-    if (std::isfinite(d.se)) s += fmt::format(" ± {:.1f}", 100 * d.se);
+    std::string s = (d.value >= 0 ? "+" : "") + dec1(100 * d.value, lang) + " pt";
+    if (std::isfinite(d.se)) s += " ± " + dec1(100 * d.se, lang);
     return s;
   }
   if (is_month_figure(k)) {
     std::string s = fmt::format("{:+g}", d.value);
-    if (std::isfinite(d.se)) s += fmt::format(" ± {:.1f}", d.se);
+    if (std::isfinite(d.se)) s += " ± " + dec1(d.se, lang);
     return s;
   }
-  std::string s = (d.value >= 0 ? "+" : "") + format_euros(d.value);
-  if (std::isfinite(d.se)) s += " ± " + format_euros(d.se);
+  std::string s = (d.value >= 0 ? "+" : "") + euros(d.value, lang);
+  if (std::isfinite(d.se)) s += " ± " + euros(d.se, lang);
   return s;
 }
 
@@ -291,76 +301,132 @@ nlohmann::json comparison_json(const Comparison& c) {
   return j;
 }
 
-void print_comparison(std::ostream& os, const Comparison& c) {
-  os << fmt::format("amorce compare — {} paths, seed {}, common random numbers (same draws for inputs of the same name)\n",
-                    c.paths, c.seed);
+namespace {
+
+/// The key figures' labels (key_figure_labels() order) in `lang`.
+std::vector<std::string> key_figure_labels(Lang lang) {
+  if (lang == Lang::en) return amorce::key_figure_labels();
+  return {"P(trésorerie négative)", "besoin de fin., moyenne", "besoin de fin., P90", "trésorerie min., P50",
+          "point mort (mois), P50", "P(point mort atteint)", "trésorerie finale, moy.", "VAN, moyenne"};
+}
+
+/// A standard stress's description in `lang` (stress.cpp names them; variants keep their name).
+std::string stress_description(const CompareRow& row, Lang lang) {
+  const std::string& n = row.label;
+  const std::string d = row.description.empty() ? n : row.description;
+  if (lang == Lang::en) return d;
+  auto tail = [&](const std::string& prefix) { return n.substr(prefix.size()); };
+  if (n == "base") return d.rfind("base scenario", 0) == 0 ? "scénario de base" : "base (variante " + tail("base") + ")";
+  if (n.rfind("subsidy_delay_", 0) == 0) return "subventions versées " + tail("subsidy_delay_") + " mois plus tard";
+  if (n.rfind("no_renewal_after_year_", 0) == 0) return "subventions annuelles arrêtées après l'exercice " + tail("no_renewal_after_year_");
+  if (n == "revenue_minus_20") return "recettes propres -20 %";
+  if (n == "ramp_up_twice_as_slow") return "montée en charge deux fois plus lente";
+  if (n.rfind("variant:", 0) == 0) return "variante " + tail("variant:");
+  return d;
+}
+
+std::size_t text_width(const std::string& s) {
+  std::size_t w = 0;
+  for (unsigned char ch : s) w += (ch & 0xC0) != 0x80;
+  return w;
+}
+
+/// `s` padded to `w` code points (left- or right-aligned): UTF-8 labels line up.
+std::string pad(const std::string& s, std::size_t w, bool right) {
+  const std::size_t n = text_width(s);
+  if (n >= w) return s;
+  return right ? std::string(w - n, ' ') + s : s + std::string(w - n, ' ');
+}
+
+}  // namespace
+
+void print_comparison(std::ostream& os, const Comparison& c, Lang lang) {
+  const bool fr = lang == Lang::fr;
+  os << (fr ? fmt::format("amorce comparaison — {} scénarios simulés, graine {}, nombres aléatoires communs (mêmes tirages "
+                          "pour les hypothèses de même nom)\n",
+                          c.paths, c.seed)
+            : fmt::format("amorce compare — {} paths, seed {}, common random numbers (same draws for inputs of the same name)\n",
+                          c.paths, c.seed));
   for (const auto& w : c.warnings) os << "!! " << w << "\n";
   os << "\n";
-  const auto& labels = key_figure_labels();
-  std::size_t w0 = 24, w = 16;
+  const auto labels = key_figure_labels(lang);
+  std::size_t w0 = 26, w = 16;
   for (const auto& r : c.rows) w = std::max(w, std::min<std::size_t>(r.label.size(), 36) + 2);
-  os << fmt::format("{:<{}}", "", w0);
-  for (const auto& r : c.rows) os << fmt::format("{:>{}}", r.label.substr(0, 36), w);
+  os << pad("", w0, false);
+  for (const auto& r : c.rows) os << pad(r.label.substr(0, 36), w, true);
   os << "\n";
   for (std::size_t k = 0; k < labels.size(); ++k) {
-    os << fmt::format("{:<{}}", labels[k], w0);
+    os << pad(labels[k], w0, false);
     for (const auto& r : c.rows) {
       if (!r.error.empty()) {
-        os << fmt::format("{:>{}}", "error", w);
+        os << pad(fr ? "erreur" : "error", w, true);
         continue;
       }
-      std::string v = fmt_value(k, r.figures[k].value.value, r.figures[k].never);
-      if (is_prob_figure(k) && std::isfinite(r.figures[k].value.se)) v += fmt::format(" ± {:.1f}", 100 * r.figures[k].value.se);
-      os << fmt::format("{:>{}}", v, w);
+      std::string v = fmt_value(k, r.figures[k].value.value, r.figures[k].never, lang);
+      if (is_prob_figure(k) && std::isfinite(r.figures[k].value.se)) v += " ± " + dec1(100 * r.figures[k].value.se, lang);
+      os << pad(v, w, true);
     }
     os << "\n";
     if (c.rows.size() > 1) {
-      os << fmt::format("{:<{}}", "  change vs first", w0);
+      os << pad(fr ? "  écart au premier" : "  change vs first", w0, false);
       for (std::size_t r = 0; r < c.rows.size(); ++r) {
         if (r == 0 || !c.rows[r].error.empty()) {
-          os << fmt::format("{:>{}}", "", w);
+          os << pad("", w, true);
           continue;
         }
-        os << fmt::format("{:>{}}", fmt_diff(k, c.rows[r].figures[k].diff, c.rows[r].figures[k].diff_never), w);
+        os << pad(fmt_diff(k, c.rows[r].figures[k].diff, c.rows[r].figures[k].diff_never, lang), w, true);
       }
       os << "\n";
     }
   }
   for (const auto& r : c.rows)
     if (!r.error.empty()) os << fmt::format("\n{}: {}\n", r.label, r.error);
-  os << "\nChanges are paired per path (same draws in each run): ± is the Monte Carlo standard error of the change.\n";
+  os << (fr ? "\nLes écarts sont appariés scénario par scénario (mêmes tirages dans chaque calcul) : ± est l'erreur type Monte "
+              "Carlo de l'écart.\n"
+            : "\nChanges are paired per path (same draws in each run): ± is the Monte Carlo standard error of the change.\n");
 }
 
-void print_stress_table(std::ostream& os, const Comparison& c, const std::string& title) {
+void print_stress_table(std::ostream& os, const Comparison& c, const std::string& title, Lang lang) {
+  const bool fr = lang == Lang::fr;
   os << title << "\n";
-  os << fmt::format("{} paths, seed {}, common random numbers: every row uses the same draws\n", c.paths, c.seed);
+  os << (fr ? fmt::format("{} scénarios simulés, graine {}, nombres aléatoires communs : chaque ligne utilise les mêmes tirages\n",
+                          c.paths, c.seed)
+            : fmt::format("{} paths, seed {}, common random numbers: every row uses the same draws\n", c.paths, c.seed));
   for (const auto& w : c.warnings) os << "!! " << w << "\n";
   os << "\n";
   std::size_t w0 = 10;
-  for (const auto& r : c.rows) w0 = std::max(w0, std::min<std::size_t>(r.description.size(), 52));
-  os << fmt::format("{:<{}}  {:>16} {:>17}  {:>12} {:>16}  {:>10} {:>10}\n", "stress", w0, "P(shortfall)", "change", "need P90",
-                    "change", "breakeven", "change");
+  for (const auto& r : c.rows) w0 = std::max(w0, std::min<std::size_t>(text_width(stress_description(r, lang)), 52));
+  const char* change = fr ? "écart" : "change";
+  os << pad(fr ? "test de résistance" : "stress", w0, false) << "  " << pad(fr ? "P(trés. négative)" : "P(shortfall)", 17, true)
+     << " " << pad(change, 17, true) << "  " << pad(fr ? "besoin P90" : "need P90", 12, true) << " " << pad(change, 16, true) << "  "
+     << pad(fr ? "point mort" : "breakeven", 10, true) << " " << pad(change, 12, true) << "\n";
   for (std::size_t r = 0; r < c.rows.size(); ++r) {
     const auto& row = c.rows[r];
-    std::string name = row.description.empty() ? row.label : row.description;
-    if (name.size() > w0) name = name.substr(0, w0);
+    std::string name = stress_description(row, lang);
+    if (text_width(name) > w0) name = name.substr(0, w0);
     if (!row.error.empty()) {
-      os << fmt::format("{:<{}}  error: {}\n", name, w0, row.error);
+      os << pad(name, w0, false) << (fr ? "  erreur : " : "  error: ") << row.error << "\n";
       continue;
     }
     const auto& f = row.figures;
-    std::string ps = fmt::format("{:.1f} % ± {:.1f}", 100 * f[p_shortfall].value.value, 100 * f[p_shortfall].value.se);
-    os << fmt::format("{:<{}}  {:>16} {:>17}  {:>12} {:>16}  {:>10} {:>10}\n", name, w0, ps,
-                      r == 0 ? "" : fmt_diff(p_shortfall, f[p_shortfall].diff, false),
-                      fmt_value(funding_p90, f[funding_p90].value.value, false),
-                      r == 0 ? "" : fmt_diff(funding_p90, f[funding_p90].diff, false),
-                      fmt_value(breakeven_p50, f[breakeven_p50].value.value, f[breakeven_p50].never),
-                      r == 0 ? "" : fmt_diff(breakeven_p50, f[breakeven_p50].diff, f[breakeven_p50].diff_never));
+    std::string ps = dec1(100 * f[p_shortfall].value.value, lang) + " % ± " + dec1(100 * f[p_shortfall].value.se, lang);
+    os << pad(name, w0, false) << "  " << pad(ps, 17, true) << " "
+       << pad(r == 0 ? "" : fmt_diff(p_shortfall, f[p_shortfall].diff, false, lang), 17, true) << "  "
+       << pad(fmt_value(funding_p90, f[funding_p90].value.value, false, lang), 12, true) << " "
+       << pad(r == 0 ? "" : fmt_diff(funding_p90, f[funding_p90].diff, false, lang), 16, true) << "  "
+       << pad(fmt_value(breakeven_p50, f[breakeven_p50].value.value, f[breakeven_p50].never, lang), 10, true) << " "
+       << pad(r == 0 ? "" : fmt_diff(breakeven_p50, f[breakeven_p50].diff, f[breakeven_p50].diff_never, lang), 12, true) << "\n";
   }
-  os << "\nP(shortfall): probability that cash goes below zero in some month (± Monte Carlo standard error).\n"
-        "need P90: funding need (extra cash that would keep cash >= 0) exceeded on 10 % of paths.\n"
-        "breakeven: median month of the lasting operating breakeven (never: on more than half of the paths).\n"
-        "change: against the first row, paired per path (± standard error of the change).\n";
+  if (fr)
+    os << "\nP(trés. négative) : probabilité que la trésorerie passe sous zéro au moins un mois (± erreur type Monte Carlo).\n"
+          "besoin P90 : besoin de financement (apport qui garderait la trésorerie >= 0) dépassé dans 10 % des scénarios simulés.\n"
+          "point mort : mois médian du point mort d'exploitation durable (jamais : dans plus de la moitié des scénarios).\n"
+          "écart : par rapport à la première ligne, apparié scénario par scénario (± erreur type de l'écart).\n";
+  else
+    os << "\nP(shortfall): probability that cash goes below zero in some month (± Monte Carlo standard error).\n"
+          "need P90: funding need (extra cash that would keep cash >= 0) exceeded on 10 % of paths.\n"
+          "breakeven: median month of the lasting operating breakeven (never: on more than half of the paths).\n"
+          "change: against the first row, paired per path (± standard error of the change).\n";
 }
 
 }  // namespace amorce

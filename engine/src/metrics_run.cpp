@@ -1,5 +1,7 @@
 #include "amorce/metrics_run.hpp"
 
+#include <algorithm>
+
 #include <chrono>
 #include <cmath>
 #include <ostream>
@@ -73,18 +75,28 @@ nlohmann::json metrics_json(const Plan& plan, const MetricsRun& r) {
           {"metrics", ms}};
 }
 
-void print_metrics(std::ostream& os, const Plan& plan, const MetricsRun& r) {
-  os << fmt::format("amorce — {}\n{} paths, seed {}, sampling {} ({:.2f} s)\n\n", plan.name, r.options.paths,
-                    r.options.seed, sampling_name(r.options.sampling), r.seconds);
+void print_metrics(std::ostream& os, const Plan& plan, const MetricsRun& r, Lang lang) {
+  const bool fr = lang == Lang::fr;
+  auto dec = [fr](std::string s) {
+    if (fr) std::replace(s.begin(), s.end(), '.', ',');
+    return s;
+  };
+  os << fmt::format("amorce — {}\n{} {}, {} {}, {} {} ({} s)\n\n", plan.name, r.options.paths, msg(Msg::paths_simulated, lang),
+                    msg(Msg::seed, lang), r.options.seed, msg(Msg::sampling, lang), sampling_name(r.options.sampling),
+                    dec(fmt::format("{:.2f}", r.seconds)));
   std::size_t w = 6;
   for (const auto& m : r.metrics) w = std::max(w, m.text.size());
-  os << fmt::format("{:<{}}  {:>16}  {:>12}  {:>9}\n", "metric", w, "value", "std. error", "paths");
+  os << fmt::format("{:<{}}  {:>16}  {:>12}  {:>9}\n", fr ? "indicateur" : "metric", w, fr ? "valeur" : "value",
+                    fr ? "erreur type" : "std. error", fr ? "scénarios" : "paths");
   for (std::size_t k = 0; k < r.metrics.size(); ++k) {
     const Estimate& e = r.estimates[k];
-    os << fmt::format("{:<{}}  {:>16.6g}  {:>12.3g}  {:>9}\n", r.metrics[k].text, w, e.value, e.se, e.n);
+    os << fmt::format("{:<{}}  {:>16}  {:>12}  {:>9}\n", r.metrics[k].text, w, dec(fmt::format("{:.6g}", e.value)),
+                      dec(fmt::format("{:.3g}", e.se)), e.n);
   }
-  os << "\nA metric without prob(), mean(), sd() or quantile() is its mean over the paths; the standard error is "
-        "the Monte Carlo error of the estimate.\n";
+  os << (fr ? "\nUn indicateur sans prob(), mean(), sd() ni quantile() est sa moyenne sur les scénarios simulés ; l'erreur type "
+              "est l'erreur Monte Carlo de l'estimation.\n"
+            : "\nA metric without prob(), mean(), sd() or quantile() is its mean over the paths; the standard error is "
+              "the Monte Carlo error of the estimate.\n");
 }
 
 }  // namespace amorce

@@ -4,6 +4,8 @@
 #include "amorce/report.hpp"
 #include "amorce/report_sensitivity_time.hpp"
 
+#include "report_detail.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -17,11 +19,13 @@
 
 #include <fmt/format.h>
 
+#include "amorce/assumptions.hpp"
 #include "amorce/atomic_file.hpp"
 #include "amorce/cash_plan.hpp"
 #include "amorce/format.hpp"
 #include "amorce/distributions.hpp"
 #include "amorce/evaluate.hpp"
+#include "amorce/messages.hpp"
 #include "amorce/month_modes.hpp"
 #include "amorce/stats.hpp"
 
@@ -33,236 +37,27 @@ extern const std::string_view vega, vega_lite, vega_embed, css, script;
 namespace amorce {
 
 using nlohmann::json;
-
-// ------------------------------------------------------------------------ SHA-256
-
-std::string sha256_hex(const std::string& bytes) {
-  static constexpr std::uint32_t k[64] = {
-      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-  std::uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::string msg = bytes;
-  const std::uint64_t bit_len = static_cast<std::uint64_t>(bytes.size()) * 8;
-  msg.push_back(static_cast<char>(0x80));
-  while (msg.size() % 64 != 56) msg.push_back('\0');
-  for (int i = 7; i >= 0; --i) msg.push_back(static_cast<char>((bit_len >> (8 * i)) & 0xff));
-  auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
-  for (std::size_t off = 0; off < msg.size(); off += 64) {
-    std::uint32_t w[64];
-    for (int i = 0; i < 16; ++i)
-      w[i] = (static_cast<std::uint32_t>(static_cast<unsigned char>(msg[off + 4 * i])) << 24) |
-             (static_cast<std::uint32_t>(static_cast<unsigned char>(msg[off + 4 * i + 1])) << 16) |
-             (static_cast<std::uint32_t>(static_cast<unsigned char>(msg[off + 4 * i + 2])) << 8) |
-             static_cast<std::uint32_t>(static_cast<unsigned char>(msg[off + 4 * i + 3]));
-    for (int i = 16; i < 64; ++i) {
-      std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-    for (int i = 0; i < 64; ++i) {
-      std::uint32_t S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-      std::uint32_t ch = (e & f) ^ (~e & g);
-      std::uint32_t t1 = hh + S1 + ch + k[i] + w[i];
-      std::uint32_t S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-      std::uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-      std::uint32_t t2 = S0 + maj;
-      hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
-    }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
-  }
-  std::string out;
-  for (std::uint32_t x : h) out += fmt::format("{:08x}", x);
-  return out;
-}
-
-// ------------------------------------------------------------------------ formatting
-
-namespace {
-
-constexpr const char* kNarrowNbsp = "\xE2\x80\xAF";  // U+202F, French thousands separator
-constexpr const char* kNbsp = "\xC2\xA0";            // U+00A0, before € and %
-constexpr const char* kDash = "\xE2\x80\x94";        // em dash: value that does not exist
-
-struct Tr {
-  bool fr = true;
-  std::string operator()(const char* f, const char* e) const { return fr ? f : e; }
-};
-
-std::string group_digits(double x, const std::string& sep) { return group_thousands(x, sep); }
-
-std::string fmt_pct(double p, bool fr, int decimals = 1) {
-  if (!std::isfinite(p)) return kDash;
-  std::string s = fmt::format("{:.{}f}", 100 * p, decimals);
-  if (fr) {
-    std::replace(s.begin(), s.end(), '.', ',');
-    return s + kNbsp + "%";
-  }
-  return s + "%";
-}
-
-std::string fmt_dec(double v, bool fr, int decimals) {
-  if (!std::isfinite(v)) return kDash;
-  std::string s = fmt::format("{:.{}f}", v, decimals);
-  if (fr) std::replace(s.begin(), s.end(), '.', ',');
-  return s;
-}
-
-/// A parameter as it reads: plain numbers grouped, expressions kept as written.
-std::string fmt_param(const std::string& text, bool fr) {
-  std::string t;
-  for (char ch : text)
-    if (ch != '_') t.push_back(ch);
-  char* end = nullptr;
-  double v = std::strtod(t.c_str(), &end);
-  if (!t.empty() && end && *end == '\0' && std::isfinite(v)) {
-    if (v == std::floor(v) && std::fabs(v) < 1e15) return group_digits(v, fr ? kNarrowNbsp : ",");
-    std::string s = fmt::format("{:g}", v);
-    if (fr) std::replace(s.begin(), s.end(), '.', ',');
-    return s;
-  }
-  return text;
-}
-
-/// A value of an input: euros-like magnitudes grouped, small values with 3 significant digits.
-std::string fmt_value(double v, bool fr) {
-  if (!std::isfinite(v)) return kDash;
-  double a = std::fabs(v);
-  std::string s;
-  if (a >= 1000) return group_digits(v, fr ? kNarrowNbsp : ",");
-  if (a == std::floor(a)) s = fmt::format("{:.0f}", v);
-  else s = fmt::format("{:.3g}", v);
-  if (fr) std::replace(s.begin(), s.end(), '.', ',');
-  return s;
-}
-
-std::string esc(const std::string& s) {
-  std::string o;
-  o.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&#39;"; break;
-      default: o.push_back(c);
-    }
-  }
-  return o;
-}
-
-/// JSON inside <script type="application/json">: no "<", ">" or "&" can end the element.
-std::string json_island(const json& j) {
-  std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  std::string o;
-  o.reserve(s.size());
-  for (char c : s) {
-    if (c == '<') o += "\\u003c";
-    else if (c == '>') o += "\\u003e";
-    else if (c == '&') o += "\\u0026";
-    else o.push_back(c);
-  }
-  return o;
-}
-
-/// JavaScript inside <script>: "</script" and "<!--" cannot appear literally.
-std::string inline_script(std::string_view js) {
-  std::string s(js);
-  auto replace_all = [&](const std::string& from, const std::string& to) {
-    for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
-  };
-  // source maps are never fetched: drop the comments pointing at them
-  for (std::size_t pos; (pos = s.find("//# sourceMappingURL=")) != std::string::npos;) {
-    std::size_t end = s.find('\n', pos);
-    s.erase(pos, end == std::string::npos ? std::string::npos : end - pos);
-  }
-  replace_all("</script", "<\\/script");
-  replace_all("</SCRIPT", "<\\/SCRIPT");
-  replace_all("<!--", "<\\!--");
-  return s;
-}
-
-std::string read_file(const std::filesystem::path& p, bool* ok) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) {
-    *ok = false;
-    return {};
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *ok = true;
-  return ss.str();
-}
-
-struct Assets {
-  std::string vega, vega_lite, vega_embed;
-  std::string where;
-};
-
-bool load_assets(Assets& a, std::string* why) {
-  if (!report_assets::vega.empty() && !report_assets::vega_lite.empty() && !report_assets::vega_embed.empty()) {
-    a.vega = report_assets::vega;
-    a.vega_lite = report_assets::vega_lite;
-    a.vega_embed = report_assets::vega_embed;
-    a.where = "embedded";
-    return true;
-  }
-  if (const char* dir = std::getenv("AMORCE_ASSET_DIR"); dir && *dir) {
-    bool ok1 = false, ok2 = false, ok3 = false;
-    std::filesystem::path d(dir);
-    a.vega = read_file(d / "vega.min.js", &ok1);
-    a.vega_lite = read_file(d / "vega-lite.min.js", &ok2);
-    a.vega_embed = read_file(d / "vega-embed.min.js", &ok3);
-    if (ok1 && ok2 && ok3 && !a.vega.empty() && !a.vega_lite.empty() && !a.vega_embed.empty()) {
-      a.where = d.string();
-      return true;
-    }
-    if (why)
-      *why = "AMORCE_ASSET_DIR=" + d.string() + " does not hold vega.min.js, vega-lite.min.js and vega-embed.min.js";
-    return false;
-  }
-  if (why)
-    *why =
-        "this amorce was built without the charting library (vega, vega-lite, vega-embed): run `npm ci --prefix report` "
-        "(needs Node.js and npm), then re-run cmake and rebuild; or set AMORCE_ASSET_DIR to a directory holding "
-        "vega.min.js, vega-lite.min.js and vega-embed.min.js";
-  return false;
-}
-
-std::string today() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-const char* kMonthsFr[] = {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."};
-const char* kMonthsEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-}  // namespace
-
-std::string format_money(double v, const std::string& lang) {
-  if (!std::isfinite(v)) return kDash;
-  const double x = std::round(v);
-  if (lang == "en") return (x < 0 ? "-€" : "€") + group_digits(std::fabs(x), ",");
-  return group_digits(x, kNarrowNbsp) + kNbsp + "€";
-}
-
-bool report_assets_available(std::string* why) {
-  Assets a;
-  return load_assets(a, why);
-}
+using namespace report_detail;
 
 // ------------------------------------------------------------------------ the report
+
+json report_detail::chart_config() {
+  return {{"font", "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"},
+          {"axis", {{"labelFontSize", 11}, {"titleFontSize", 12}, {"titleFontWeight", "normal"}, {"grid", true},
+                    {"gridColor", "#e6e6ea"}}},
+          {"legend", {{"orient", "bottom"}, {"labelFontSize", 11}, {"titleFontSize", 11}, {"symbolSize", 120}}},
+          {"view", {{"stroke", nullptr}}},
+          {"background", "#ffffff"}};
+}
+
+std::string SectionContext::figure(const std::string& id, json spec, const std::string& title, const std::string& caption) const {
+  spec["config"] = chart_config();
+  if (!spec.contains("autosize")) spec["autosize"] = {{"type", "fit-x"}, {"contains", "padding"}};
+  charts.push_back({{"id", id}, {"spec", spec}});
+  return fmt::format("<figure>\n<h3>{}</h3>\n<div class=\"chart\" id=\"{}\" role=\"img\" aria-label=\"{}\"></div>\n"
+                     "<figcaption>{}</figcaption>\n</figure>\n",
+                     esc(title), id, esc(title), caption);
+}
 
 namespace {
 
@@ -281,10 +76,12 @@ class Report {
     body += answers();
     body += cash_section();
     body += distributions_section();
+    body += percentiles_section(context());
     body += resources_section();
     body += statements_section();
     body += cash_plan_section();
     body += sensitivity_section();
+    body += drivers_section(context());
     body += sensitivity_over_time_section();
     body += checks_section();
     body += assumptions_section();
@@ -323,7 +120,7 @@ class Report {
     int idx = plan_.start_month - 1 + m;
     int year = plan_.start_year + idx / 12;
     int mo = idx % 12;
-    return fmt::format("{} {}", fr_ ? kMonthsFr[mo] : kMonthsEn[mo], year);
+    return fmt::format("{} {}", month_short(mo, fr_ ? Lang::fr : Lang::en), year);
   }
   std::string month_date(int m) const { return month_label(plan_, m) + "-01"; }
   std::string year_label(int y) const { return run_.years[y].label + (run_.years[y].complete ? "" : "*"); }
@@ -347,22 +144,10 @@ class Report {
     return {{"field", "date"}, {"type", "temporal"}, {"timeUnit", "utcyearmonth"},
             {"axis", {{"title", title}, {"format", "%b %Y"}, {"labelAngle", 0}, {"tickCount", 8}}}};
   }
-  static json base_config() {
-    return {{"font", "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"},
-            {"axis", {{"labelFontSize", 11}, {"titleFontSize", 12}, {"titleFontWeight", "normal"}, {"grid", true},
-                      {"gridColor", "#e6e6ea"}}},
-            {"legend", {{"orient", "bottom"}, {"labelFontSize", 11}, {"titleFontSize", 11}, {"symbolSize", 120}}},
-            {"view", {{"stroke", nullptr}}},
-            {"background", "#ffffff"}};
-  }
   std::string figure(const std::string& id, json spec, const std::string& title, const std::string& caption) {
-    spec["config"] = base_config();
-    if (!spec.contains("autosize")) spec["autosize"] = {{"type", "fit-x"}, {"contains", "padding"}};
-    charts_.push_back({{"id", id}, {"spec", spec}});
-    return fmt::format("<figure>\n<h3>{}</h3>\n<div class=\"chart\" id=\"{}\" role=\"img\" aria-label=\"{}\"></div>\n"
-                       "<figcaption>{}</figcaption>\n</figure>\n",
-                       esc(title), id, esc(title), caption);
+    return context().figure(id, std::move(spec), title, caption);
   }
+  SectionContext context() { return SectionContext{sc_, plan_, run_, base_, o_, t_, charts_}; }
   std::vector<double> indicator_values(Indicator k) const {
     return std::vector<double>(run_.indicator(k), run_.indicator(k) + N_);
   }
@@ -390,7 +175,7 @@ class Report {
     row(t_("Période simulée", "Period simulated"),
         esc(fmt::format("{} → {} ({} {})", month_text(0), month_text(plan_.horizon - 1), plan_.horizon, t_("mois", "months"))));
     if (!sc_.applied_variant.empty()) row(t_("Variante", "Variant"), esc(sc_.applied_variant));
-    row(t_("Chemins simulés", "Paths simulated"), esc(group_digits(static_cast<double>(run_.paths()), fr_ ? kNarrowNbsp : ",")));
+    row(t_("Scénarios simulés", "Paths simulated"), esc(group_digits(static_cast<double>(run_.paths()), fr_ ? kNarrowNbsp : ",")));
     row(t_("Graine aléatoire", "Random seed"), esc(std::to_string(run_.options.seed)));
     row(t_("Échantillonnage", "Sampling"), esc(sampling));
     row(t_("Version d'amorce", "amorce version"), esc(AMORCE_VERSION));
@@ -524,8 +309,8 @@ class Report {
       if (v > 0.5 && excess > 0.5 && excess > 0.05 * largest)
         pay.push_back({{"date", month_date(m)}, {"month", month_text(m)}, {"amount", v}});
     }
-    const std::string l90 = t_("P5–P95 (9 chemins sur 10)", "P5–P95 (9 paths in 10)");
-    const std::string l50 = t_("P25–P75 (1 chemin sur 2)", "P25–P75 (1 path in 2)");
+    const std::string l90 = t_("P5–P95 (9 scénarios sur 10)", "P5–P95 (9 paths in 10)");
+    const std::string l50 = t_("P25–P75 (1 scénario sur 2)", "P25–P75 (1 path in 2)");
     const std::string lmed = t_("Médiane", "Median");
     const std::string lpay = t_("Versement ponctuel de subvention (cas de base)", "Subsidy payment (base case)");
     json color_scale = {{"domain", {l90, l50, lmed, lpay}}, {"range", {"#BFD9EC", "#6AAED6", "#0072B2", "#E69F00"}}};
@@ -558,8 +343,8 @@ class Report {
                                                    {{"field", "amount"}, {"title", t_("Subventions encaissées", "Subsidies received")}, {"format", "$,.0f"}}}}}}});
     json spec = {{"width", 760}, {"height", 300}, {"layer", layers}};
     s += figure("chart-fan", spec, t_("Trésorerie mois par mois : éventail des possibles", "Cash month by month: the range of outcomes"),
-                esc(t_("Ligne foncée : trésorerie médiane (la moitié des chemins simulés est au-dessus). Bande moyenne : "
-                       "1 chemin sur 2 se trouve dans cette zone ce mois-là ; bande claire : 9 chemins sur 10. "
+                esc(t_("Ligne foncée : trésorerie médiane (la moitié des scénarios simulés est au-dessus). Bande moyenne : "
+                       "1 scénario sur 2 se trouve dans cette zone ce mois-là ; bande claire : 9 scénarios sur 10. "
                        "Ligne pointillée : zéro (en dessous, le compte est à découvert). Triangles : mois où le cas de base "
                        "encaisse un versement de subvention (avance, solde, aide ponctuelle ; les aides versées chaque mois "
                        "ne sont pas marquées). Les bandes se lisent mois par mois : ce ne sont pas des trajectoires.",
@@ -580,7 +365,7 @@ class Report {
                                 {"tooltip", {{{"field", "month"}, {"title", t_("Mois", "Month")}},
                                              {{"field", "p"}, {"title", t_("Probabilité", "Probability")}, {"format", ".1%"}}}}}}};
     s += figure("chart-negative", nspec, t_("Probabilité d'une trésorerie négative, mois par mois", "Probability of negative cash, month by month"),
-                esc(t_("Part des chemins simulés dont la trésorerie de fin de mois est négative. Une barre haute signale "
+                esc(t_("Part des scénarios simulés dont la trésorerie de fin de mois est négative. Une barre haute signale "
                        "un mois tendu : c'est là qu'une avance ou un décalage de versement compte le plus.",
                        "Share of simulated paths whose month-end cash is negative. A tall bar marks a tight month: that is "
                        "where an advance or an earlier payment matters most.")));
@@ -603,23 +388,23 @@ class Report {
     for (int m = 0; m < plan_.horizon; ++m)
       if (counts[m]) bars.push_back({{"date", month_date(m)}, {"month", month_text(m)}, {"share", counts[m] / n}});
     const std::string never_label = t_("Jamais", "Never");
-    json yshare = {{"field", "share"}, {"type", "quantitative"}, {"axis", {{"title", t_("Part des chemins (%)", "Share of paths (%)")}, {"format", ".0%"}}}};
+    json yshare = {{"field", "share"}, {"type", "quantitative"}, {"axis", {{"title", t_("Part des scénarios (%)", "Share of paths (%)")}, {"format", ".0%"}}}};
     json x = month_x(t_("Mois du point mort", "Breakeven month"));
     x["scale"] = {{"domain", {month_date(0), month_date(plan_.horizon - 1)}}};
     json left = {{"width", 620}, {"height", 200}, {"data", {{"values", bars}}},
                  {"mark", {{"type", "bar"}, {"color", "#0072B2"}}},
                  {"encoding", {{"x", x}, {"y", yshare},
-                               {"tooltip", {{{"field", "month"}, {"title", t_("Mois", "Month")}}, {{"field", "share"}, {"title", t_("Part des chemins", "Share of paths")}, {"format", ".1%"}}}}}}};
+                               {"tooltip", {{{"field", "month"}, {"title", t_("Mois", "Month")}}, {{"field", "share"}, {"title", t_("Part des scénarios", "Share of paths")}, {"format", ".1%"}}}}}}};
     json right = {{"width", 70}, {"height", 200}, {"data", {{"values", {{{"label", never_label}, {"share", never / n}}}}}},
                   {"mark", {{"type", "bar"}, {"color", "#D55E00"}}},
                   {"encoding", {{"x", {{"field", "label"}, {"type", "nominal"}, {"axis", {{"title", nullptr}, {"labelAngle", 0}}}}},
                                 {"y", {{"field", "share"}, {"type", "quantitative"}, {"axis", nullptr}}},
-                                {"tooltip", {{{"field", "label"}, {"title", " "}}, {{"field", "share"}, {"title", t_("Part des chemins", "Share of paths")}, {"format", ".1%"}}}}}}};
+                                {"tooltip", {{{"field", "label"}, {"title", " "}}, {{"field", "share"}, {"title", t_("Part des scénarios", "Share of paths")}, {"format", ".1%"}}}}}}};
     json spec = {{"hconcat", {left, right}}, {"resolve", {{"scale", {{"y", "shared"}}}}}, {"spacing", 8},
                  {"autosize", {{"type", "pad"}}}};
     s += figure("chart-breakeven", spec, t_("Quand le point mort est-il atteint ?", "When is breakeven reached?"),
-                esc(t_("Pour chaque chemin simulé, le mois à partir duquel le résultat d'exploitation (subventions comprises) "
-                       "reste positif sur la fenêtre glissante du scénario. Barre « Jamais » : chemins où ce mois n'arrive "
+                esc(t_("Pour chaque scénario simulé, le mois à partir duquel le résultat d'exploitation (subventions comprises) "
+                       "reste positif sur la fenêtre glissante du scénario. Barre « Jamais » : scénarios où ce mois n'arrive "
                        "pas avant la fin de la période simulée.",
                        "For each simulated path, the month from which the operating result (subsidies included) stays positive "
                        "over the scenario's rolling window. \"Never\" bar: paths where that month does not come before the "
@@ -639,14 +424,14 @@ class Report {
                                 {"y", yshare},
                                 {"tooltip", {{{"field", "x0"}, {"title", t_("de", "from")}, {"format", "$,.0f"}},
                                              {{"field", "x1"}, {"title", t_("à", "to")}, {"format", "$,.0f"}},
-                                             {{"field", "share"}, {"title", t_("Part des chemins", "Share of paths")}, {"format", ".1%"}}}}}}};
+                                             {{"field", "share"}, {"title", t_("Part des scénarios", "Share of paths")}, {"format", ".1%"}}}}}}};
     s += figure("chart-funding", fspec, t_("Combien faudrait-il apporter ?", "How much cash would have to be added?"),
-                esc(t_("Le besoin de financement d'un chemin est l'opposé de sa trésorerie la plus basse quand elle est négative "
+                esc(t_("Le besoin de financement d'un scénario est l'opposé de sa trésorerie la plus basse quand elle est négative "
                        "(0 € quand la trésorerie ne passe jamais sous zéro). La première barre, qui part de 0 €, comprend les "
-                       "chemins sans aucun besoin : ",
+                       "scénarios sans aucun besoin : ",
                        "A path's funding need is minus its lowest cash when that is negative (0 € when cash never goes below "
                        "zero). The first bar, starting at 0 €, includes the paths without any need: ") +
-                    pct(zero_need / n) + t_(" des chemins.", " of the paths.")));
+                    pct(zero_need / n) + t_(" des scénarios.", " of the paths.")));
     return s + "</section>\n";
   }
 
@@ -736,8 +521,8 @@ class Report {
       return r + "</tr>\n";
     };
     s += "<h3>" + esc(t_("Compte de résultat annuel", "Annual income statement (compte de résultat)")) + "</h3>\n";
-    s += "<p class=\"src\">" + esc(t_("Médiane des chemins simulés, et en petit l'intervalle P10–P90 (8 chemins sur 10). "
-                                     "† : cas de base (ligne non suivie par chemin). Les lignes ne s'additionnent pas : "
+    s += "<p class=\"src\">" + esc(t_("Médiane des scénarios simulés, et en petit l'intervalle P10–P90 (8 scénarios sur 10). "
+                                     "† : cas de base (ligne non suivie par scénario). Les lignes ne s'additionnent pas : "
                                      "chaque médiane est calculée séparément.",
                                      "Median of the simulated paths, and in small print the P10–P90 interval (8 paths in 10). "
                                      "†: base case (line not tracked per path). Lines do not add up: each median is computed "
@@ -763,7 +548,7 @@ class Report {
     s += "</table></div>\n";
 
     s += "<h3>" + esc(t_("Plan de financement", "Financing plan (plan de financement)")) + "</h3>\n";
-    s += "<p class=\"src\">" + esc(t_("Cas de base (†), sauf les deux dernières lignes : médiane et P10–P90 des chemins simulés.",
+    s += "<p class=\"src\">" + esc(t_("Cas de base (†), sauf les deux dernières lignes : médiane et P10–P90 des scénarios simulés.",
                                      "Base case (†), except the last two lines: median and P10–P90 of the simulated paths.")) + "</p>\n";
     s += "<div class=\"scroll\"><table id=\"financing-plan\">\n" + head();
     s += "<tr><th colspan=\"" + std::to_string(Y_ + 1) + "\">" + esc(t_("Besoins", "Needs")) + "</th></tr>\n";
@@ -781,8 +566,8 @@ class Report {
     s += base_row(t_("Total des ressources", "Total resources"), "financing_plan", "resources.total", true);
     s += base_row(t_("Variation de trésorerie", "Change in cash"), "financing_plan", "cash_change");
     s += base_row(t_("Trésorerie en fin d'exercice", "Cash at year end"), "financing_plan", "cash_end", true);
-    s += run_row(t_("CAF — chemins simulés", "CAF — simulated paths"), Figure::caf);
-    s += run_row(t_("Trésorerie la plus basse de l'exercice — chemins simulés", "Lowest cash of the year — simulated paths"), Figure::min_cash);
+    s += run_row(t_("CAF — scénarios simulés", "CAF — simulated paths"), Figure::caf);
+    s += run_row(t_("Trésorerie la plus basse de l'exercice — scénarios simulés", "Lowest cash of the year — simulated paths"), Figure::min_cash);
     s += "</table></div>\n";
     return s + "</section>\n";
   }
@@ -868,18 +653,33 @@ class Report {
                           {"encoding", {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", "-x"}}},
                                         {"x", {{"field", "ci_low"}, {"type", "quantitative"}}}, {"x2", {{"field", "ci_high"}}}}}}}}};
     } else {
-      for (auto& r : rows) r["width"] = std::fabs(r.value("high", 0.0) - r.value("low", 0.0));
-      json bars = {{"mark", {{"type", "bar"}, {"color", "#0072B2"}}},
-                   {"encoding", {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", {{"field", "width"}, {"order", "descending"}}}, {"axis", {{"title", nullptr}, {"labelLimit", 260}}}}},
-                                 {"x", {{"field", "low"}, {"type", "quantitative"}, {"axis", sj.value("money", true) ? axis_money(sj.value("axis_title", metric)) : json{{"title", sj.value("axis_title", metric)}}}}},
-                                 {"x2", {{"field", "high"}}},
+      // two segments per assumption, from the base-case value to the metric with the input at
+      // its low value and at its high value: the colour says which end is which
+      const double base = sj.contains("base") && sj["base"].is_number() ? sj["base"].get<double>() : NAN;
+      const std::string lo_label = sj.value("low_label", t_("hypothèse basse", "low assumption"));
+      const std::string hi_label = sj.value("high_label", t_("hypothèse haute", "high assumption"));
+      json segs = json::array();
+      for (auto& r : rows) {
+        const double lo = r.value("low", 0.0), hi = r.value("high", 0.0);
+        const double from = std::isfinite(base) ? base : std::min(lo, hi);
+        const double width = std::fabs(hi - lo);
+        segs.push_back({{"label", r["label"]}, {"from", from}, {"to", lo}, {"end", lo_label}, {"width", width}, {"low", lo}, {"high", hi}});
+        segs.push_back({{"label", r["label"]}, {"from", from}, {"to", hi}, {"end", hi_label}, {"width", width}, {"low", lo}, {"high", hi}});
+      }
+      rows = segs;
+      json bars = {{"mark", {{"type", "bar"}}},
+                   {"encoding", {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", {{"field", "width"}, {"order", "descending"}}}, {"axis", {{"title", nullptr}, {"labelLimit", 320}}}}},
+                                 {"x", {{"field", "from"}, {"type", "quantitative"}, {"scale", {{"zero", false}}}, {"axis", sj.value("money", true) ? axis_money(sj.value("axis_title", metric)) : json{{"title", sj.value("axis_title", metric)}}}}},
+                                 {"x2", {{"field", "to"}}},
+                                 {"color", {{"field", "end"}, {"type", "nominal"}, {"scale", {{"domain", {lo_label, hi_label}}, {"range", {"#D55E00", "#0072B2"}}}},
+                                            {"legend", {{"title", nullptr}, {"labelLimit", 400}, {"orient", "top"}, {"direction", "vertical"}}}}},
                                  {"tooltip", {{{"field", "label"}, {"title", t_("Hypothèse", "Assumption")}},
-                                              {{"field", "low"}, {"title", t_("hypothèse basse", "low assumption")}, {"format", ",.4~r"}},
-                                              {{"field", "high"}, {"title", t_("hypothèse haute", "high assumption")}, {"format", ",.4~r"}}}}}}};
+                                              {{"field", "low"}, {"title", lo_label}, {"format", ",.4~r"}},
+                                              {{"field", "high"}, {"title", hi_label}, {"format", ",.4~r"}}}}}}};
       json layers = json::array({bars});
-      if (sj.contains("base") && sj["base"].is_number())
+      if (std::isfinite(base))
         layers.push_back({{"data", {{"values", json::array({json::object()})}}}, {"mark", {{"type", "rule"}, {"color", "#000000"}, {"strokeDash", {4, 3}}}},
-                          {"encoding", {{"x", {{"datum", sj["base"]}, {"type", "quantitative"}}}}}});
+                          {"encoding", {{"x", {{"datum", base}, {"type", "quantitative"}}}}}});
       spec = {{"width", 620}, {"height", {{"step", 22}}}, {"data", {{"values", rows}}}, {"layer", layers}};
     }
     s += figure("chart-sensitivity", spec, t_("Sensibilité", "Sensitivity") + std::string(" (") + o_.sensitivity_method + ")",
@@ -920,114 +720,35 @@ class Report {
   }
 
   // ---------------------------------------------------------------- assumptions
-  std::string law_name(Law l) const {
-    switch (l) {
-      case Law::uniform: return t_("uniforme", "uniform");
-      case Law::triangular: return t_("triangulaire", "triangular");
-      case Law::pert: return "PERT";
-      case Law::normal: return t_("normale", "normal");
-      case Law::lognormal: return t_("log-normale", "lognormal");
-      case Law::between: return t_("entre (P5–P95)", "between (P5–P95)");
-      case Law::beta: return t_("bêta", "beta");
-      case Law::gamma: return "gamma";
-      case Law::poisson: return "Poisson";
-      case Law::binomial: return t_("binomiale", "binomial");
-      case Law::bernoulli: return "Bernoulli";
-      case Law::discrete: return t_("discrète", "discrete");
-      case Law::empirical: return t_("empirique", "empirical");
-    }
-    return "?";
-  }
-  std::vector<std::string> param_names(Law l) const {
-    switch (l) {
-      case Law::uniform: return {"min", "max"};
-      case Law::triangular:
-      case Law::pert: return {"min", "mode", "max"};
-      case Law::normal:
-      case Law::lognormal: return {t_("moyenne", "mean"), t_("écart type", "sd")};
-      case Law::between: return {"P5", "P95"};
-      case Law::beta: return {"alpha", "beta"};
-      case Law::gamma: return {t_("forme", "shape"), t_("échelle", "scale")};
-      case Law::poisson: return {t_("moyenne", "mean")};
-      case Law::binomial: return {"n", "p"};
-      case Law::bernoulli: return {"p"};
-      default: return {};
-    }
-  }
-  /// Slot of an input's value: the operand of its last finiteness check.
-  int input_slot(const std::string& name) const {
-    const std::string owner = "input '" + name + "'";
-    int slot = -1;
-    for (const auto* prog : {&plan_.static_prog, &plan_.monthly_prog})
-      for (const Instr& in : *prog)
-        if (in.op == OpCode::check_finite && in.owner >= 0 && static_cast<std::size_t>(in.owner) < plan_.owners.size() &&
-            plan_.owners[static_cast<std::size_t>(in.owner)] == owner)
-          slot = in.a;
-    return slot;
-  }
-
   std::string assumptions_section() const {
     std::string s = "<section id=\"assumptions\">\n<h2>" + esc(t_("Hypothèses", "Assumptions")) + "</h2>\n";
     s += "<p class=\"src\">" + esc(t_("Chaque hypothèse du scénario : sa loi de probabilité et ses paramètres tels qu'écrits, "
                                      "sa valeur dans le cas de base et l'intervalle où elle tombe 9 fois sur 10 (P5–P95). "
-                                     "Une hypothèse fixe a la même valeur sur tous les chemins.",
+                                     "Une hypothèse fixe a la même valeur dans tous les scénarios simulés.",
                                      "Every assumption of the scenario: its probability law and parameters as written, its value "
                                      "in the base case and the interval it falls in 9 times out of 10 (P5–P95). A fixed "
                                      "assumption has the same value on every path.")) + "</p>\n";
-    s += "<div class=\"scroll\"><table id=\"assumptions-table\"><tr><th>" + esc(t_("Nom", "Name")) + "</th><th>" +
-         esc(t_("Description", "Description")) + "</th><th>" + esc(t_("Loi", "Law")) + "</th><th>" + esc(t_("Paramètres", "Parameters")) +
+    s += "<div class=\"scroll\"><table id=\"assumptions-table\"><tr><th>" + esc(t_("Hypothèse", "Assumption")) + "</th><th>" +
+         esc(t_("Loi", "Law")) + "</th><th>" + esc(t_("Paramètres", "Parameters")) +
          "</th><th class=\"num\">" + esc(t_("Cas de base", "Base case")) + "</th><th class=\"num\">P5 – P95</th></tr>\n";
-    for (const Input& in : sc_.inputs) {
-      std::string label = in.label;
-      if (!in.unit.empty()) label += (label.empty() ? "" : " ") + std::string("(") + in.unit + ")";
-      std::string law = t_("fixe", "fixed"), params, range = kDash;
-      if (in.fixed) params = fmt_param(in.fixed->text, fr_);
-      double base = NAN;
-      int slot = input_slot(in.name);
-      if (slot >= 0 && !base_.state.slots.empty()) base = base_.state.slot(slot)[0];
-      if (in.dist) {
-        const Distribution& d = *in.dist;
-        law = law_name(d.law);
-        if (in.each_month) law += t_(", tirée chaque mois", ", drawn every month");
-        std::vector<std::string> parts;
-        auto names = param_names(d.law);
-        for (std::size_t i = 0; i < d.params.size(); ++i)
-          parts.push_back((i < names.size() ? names[i] + " " : std::string()) + fmt_param(d.params[i].text, fr_));
-        auto list = [&](const std::vector<Expr>& xs) {
-          std::string o = "[";
-          for (std::size_t i = 0; i < xs.size(); ++i) o += (i ? "; " : "") + fmt_param(xs[i].text, fr_);
-          return o + "]";
-        };
-        if (!d.values.empty()) parts.push_back(t_("valeurs ", "values ") + list(d.values));
-        if (!d.weights.empty()) parts.push_back(t_("poids ", "weights ") + list(d.weights));
-        if (d.min) parts.push_back("min " + fmt_param(d.min->text, fr_));
-        if (d.max) parts.push_back("max " + fmt_param(d.max->text, fr_));
-        if (d.lambda) parts.push_back("lambda " + fmt_param(d.lambda->text, fr_));
-        if (d.base) parts.push_back(t_("base ", "base ") + fmt_param(d.base->text, fr_));
-        for (std::size_t i = 0; i < parts.size(); ++i) params += (i ? ", " : "") + parts[i];
-        range = t_("dépend d'autres hypothèses", "depends on other inputs");
-        for (const SampleSpec& sp : plan_.samples) {
-          if (sp.name != in.name || !sp.constant) continue;
-          LawParams lp;
-          lp.law = sp.law;
-          for (int i = 0; i < 3; ++i) lp.p[i] = sp.const_params[i];
-          lp.lo = sp.const_lo;
-          lp.hi = sp.const_hi;
-          lp.lambda = sp.const_lambda;
-          lp.values = sp.const_values.empty() ? nullptr : sp.const_values.data();
-          lp.weights = sp.const_weights.empty() ? nullptr : sp.const_weights.data();
-          lp.n_values = static_cast<int>(sp.const_values.size());
-          try {
-            range = fmt_value(quantile(lp, 0.05), fr_) + " – " + fmt_value(quantile(lp, 0.95), fr_);
-          } catch (const std::exception&) {
-            range = kDash;
-          }
-        }
-      } else {
-        range = fmt_value(base, fr_);
+    for (const AssumptionRow& a : assumption_rows(sc_, plan_, base_, fr_ ? Lang::fr : Lang::en)) {
+      // the label (and unit) first, the name in small type
+      std::string who = a.label.empty() ? "<code>" + esc(a.name) + "</code>"
+                                        : esc(a.label) + (a.unit.empty() ? "" : " <span class=\"unit\">(" + esc(a.unit) + ")</span>") +
+                                              "<br><code class=\"name\">" + esc(a.name) + "</code>";
+      if (a.label.empty() && !a.unit.empty()) who += " <span class=\"unit\">(" + esc(a.unit) + ")</span>";
+      std::string law = a.law + (a.each_month ? t_(", tirée chaque mois", ", drawn every month") : "");
+      std::string params;
+      for (std::size_t i = 0; i < a.params.size(); ++i) {
+        const auto& [name, text] = a.params[i];
+        std::string v = text.size() > 1 && text.front() == '[' ? text : fmt_param(text, fr_);
+        params += (i ? ", " : "") + (name.empty() ? "" : name + " ") + v;
       }
-      s += "<tr><td><code>" + esc(in.name) + "</code></td><td>" + esc(label) + "</td><td>" + esc(law) + "</td><td>" + esc(params) +
-           "</td><td class=\"num\">" + esc(fmt_value(base, fr_)) + "</td><td class=\"num\">" + esc(range) + "</td></tr>\n";
+      std::string range = !a.uncertain ? fmt_value(a.base, fr_)
+                          : std::isfinite(a.p5) ? fmt_value(a.p5, fr_) + " – " + fmt_value(a.p95, fr_)
+                                                : t_("dépend d'autres hypothèses", "depends on other inputs");
+      s += "<tr><td>" + who + "</td><td>" + esc(law) + "</td><td>" + esc(params) + "</td><td class=\"num\">" +
+           esc(fmt_value(a.base, fr_)) + "</td><td class=\"num\">" + esc(range) + "</td></tr>\n";
     }
     s += "</table></div>\n";
     if (!plan_.correlations.empty()) {
@@ -1045,28 +766,28 @@ class Report {
   std::string method_section() const {
     std::string s = "<section id=\"method\" class=\"method\">\n<h2>" + esc(t_("Méthode et lecture", "Method and how to read this report")) + "</h2>\n<ul>\n";
     auto li = [&](const char* f, const char* e) { s += "<li>" + esc(t_(f, e)) + "</li>\n"; };
-    li("Un chemin est un avenir possible du projet : chaque hypothèse incertaine est tirée selon sa loi, puis le "
+    li("Un scénario simulé est un avenir possible du projet : chaque hypothèse incertaine est tirée selon sa loi, puis le "
        "prévisionnel complet (compte de résultat, trésorerie, bilan) est calculé mois par mois. Le rapport résume "
-       "des milliers de chemins.",
+       "des milliers de scénarios.",
        "A path is one possible future of the project: every uncertain assumption is drawn from its law, then the full "
        "projection (income statement, cash, balance sheet) is computed month by month. The report summarises thousands "
        "of paths.");
-    li("Un percentile se lit ainsi : P10 = 10 % des chemins font moins bien que cette valeur ; P50 (médiane) = la moitié ; "
-       "P90 = 90 % des chemins font moins que cette valeur. L'intervalle P10–P90 contient 8 chemins sur 10.",
+    li("Un percentile se lit ainsi : P10 = 10 % des scénarios font moins bien que cette valeur ; P50 (médiane) = la moitié ; "
+       "P90 = 90 % des scénarios font moins que cette valeur. L'intervalle P10–P90 contient 8 scénarios sur 10.",
        "A percentile reads: P10 = 10% of the paths are below this value; P50 (median) = half of them; P90 = 90% of the "
        "paths are below it. The P10–P90 interval holds 8 paths in 10.");
-    li("Les bandes de l'éventail de trésorerie sont calculées mois par mois : ce ne sont pas des trajectoires. Un chemin "
-       "peut passer d'une bande à l'autre ; le minimum d'un chemin n'est pas lu sur les bandes mais calculé chemin par chemin "
+    li("Les bandes de l'éventail de trésorerie sont calculées mois par mois : ce ne sont pas des trajectoires. Un scénario "
+       "peut passer d'une bande à l'autre ; le minimum d'un scénario n'est pas lu sur les bandes mais calculé scénario par scénario "
        "(besoin de financement, trésorerie minimale).",
        "The cash fan chart bands are computed month by month: they are not trajectories. A path may cross from one band to "
        "another; a path's minimum is not read off the bands but computed path by path (funding need, minimum cash).");
-    li("Les probabilités sont des parts de chemins ; leur erreur type (±) mesure la précision due au nombre de chemins, "
+    li("Les probabilités sont des parts de scénarios ; leur erreur type (±) mesure la précision due au nombre de scénarios, "
        "pas l'incertitude des hypothèses elles-mêmes.",
        "Probabilities are shares of paths; their standard error (±) measures the precision due to the number of paths, "
        "not the uncertainty of the assumptions themselves.");
     li("Le cas de base fixe chaque hypothèse à sa valeur centrale (le mode pour les lois triangulaires et PERT, la médiane "
        "sinon). Les ressources par exercice, les versements de subventions marqués sur l'éventail, le plan de financement "
-       "et les lignes † du compte de résultat viennent du cas de base ; les autres chiffres viennent des chemins simulés.",
+       "et les lignes † du compte de résultat viennent du cas de base ; les autres chiffres viennent des scénarios simulés.",
        "The base case sets every assumption at its central value (the mode for triangular and PERT laws, the median "
        "otherwise). Resources by fiscal year, the subsidy payments marked on the fan chart, the financing plan and the † "
        "lines of the income statement come from the base case; every other figure comes from the simulated paths.");
@@ -1078,7 +799,7 @@ class Report {
          "</li>\n";
     li("Les montants sont en euros hors taxes quand la structure est assujettie à la TVA. Un exercice marqué * est incomplet.",
        "Amounts are euros excluding VAT when the organisation is subject to VAT. A fiscal year marked * is incomplete.");
-    li("Le même fichier, la même graine et le même nombre de chemins redonnent exactement les mêmes chiffres ; "
+    li("Le même fichier, la même graine et le même nombre de scénarios redonnent exactement les mêmes chiffres ; "
        "l'empreinte SHA-256 du fichier permet de vérifier qu'un rapport correspond à ses hypothèses.",
        "The same file, seed and number of paths give exactly the same figures; the file's SHA-256 fingerprint lets anyone "
        "check that a report matches its inputs.");

@@ -17,10 +17,12 @@
 #include "amorce/cash_plan.hpp"
 #include "amorce/copula.hpp"
 #include "amorce/evaluate.hpp"
+#include "amorce/format.hpp"
 #include "amorce/ledger.hpp"
 #include "amorce/month_modes.hpp"
 #include "amorce/random_streams.hpp"
 #include "amorce/warnings.hpp"
+#include "amorce/xlsx_export.hpp"
 
 namespace amorce {
 
@@ -75,9 +77,19 @@ std::vector<SeriesSource> series_sources(const Plan& p) {
 
 }  // namespace
 
-double run_memory_bytes(const Plan& plan, long long paths, bool keep_paths) {
-  // indicator columns, a metric column for the drivers, kept cash; plus the blocks in flight
-  return static_cast<double>(paths) * 8.0 * (kIndicatorCount + 1 + (keep_paths ? plan.horizon : 0));
+double run_memory_bytes(const Plan& plan, long long paths, bool keep_paths, bool keep_inputs) {
+  // indicator columns, a metric column for the drivers, kept cash and inputs; plus the blocks in flight
+  return static_cast<double>(paths) * 8.0 *
+         static_cast<double>(kIndicatorCount + 1 + (keep_paths ? plan.horizon : 0) +
+                             (keep_inputs ? static_cast<int>(plan.uniform_names.size()) : 0));
+}
+
+int sampled_input_slot(const Plan& plan, const std::string& name) {
+  for (const auto& in : plan.static_prog)
+    if (in.op == OpCode::sample && in.aux >= 0 && plan.samples[static_cast<std::size_t>(in.aux)].name == name) return in.dst;
+  for (std::size_t i = 0; i < plan.input_names.size() && i < plan.input_slots.size(); ++i)
+    if (plan.input_names[i] == name) return plan.input_slots[i];
+  return -1;
 }
 
 void check_memory(double bytes, const std::string& what, const std::string& lower) {
@@ -108,9 +120,9 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
   auto t0 = std::chrono::steady_clock::now();
   const std::size_t N = static_cast<std::size_t>(opt.paths);
   // per-path columns grow with the path count: refuse a run that cannot fit, before allocating
-  check_memory(run_memory_bytes(plan, opt.paths, opt.keep_paths),
-               fmt::format("{} paths{}", N, opt.keep_paths ? " with --keep-paths" : ""),
-               opt.keep_paths ? "--paths or drop --keep-paths" : "--paths");
+  check_memory(run_memory_bytes(plan, opt.paths, opt.keep_paths, opt.keep_inputs),
+               fmt::format("{} paths{}{}", N, opt.keep_paths ? " with --keep-paths" : "", opt.keep_inputs ? " with --keep-inputs" : ""),
+               opt.keep_paths || opt.keep_inputs ? "--paths or drop --keep-paths / --keep-inputs" : "--paths");
   const std::size_t B = block_size_for(plan);
   const std::size_t n_blocks = (N + B - 1) / B;
   const int H = plan.horizon;
@@ -135,6 +147,11 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
   }
   r.negative_cash.assign(H, 0);
   if (opt.keep_paths) r.kept_cash.assign(N * H, 0.0);
+  std::vector<int> input_slots;
+  if (opt.keep_inputs) {
+    for (const auto& name : plan.uniform_names) input_slots.push_back(sampled_input_slot(plan, name));
+    r.kept_inputs.assign(input_slots.size() * N, NAN);
+  }
 
   std::vector<std::tuple<std::size_t, std::size_t, double>> corr;
   for (const auto& c : plan.correlations) corr.emplace_back(c.row_a, c.row_b, c.rho);
@@ -304,6 +321,8 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
         for (int k = 0; k < kIndicatorCount; ++k)
           std::copy_n(pr.indicators.data() + static_cast<std::size_t>(k) * n, n, r.indicators.data() + static_cast<std::size_t>(k) * N + first);
         if (opt.summary) block_statistics(o, st, L, pr);
+        for (std::size_t k = 0; k < input_slots.size(); ++k)
+          if (input_slots[k] >= 0) std::copy_n(st.slot(input_slots[k]), n, r.kept_inputs.data() + k * N + first);
         if (opt.keep_paths) {
           const double* cash = L.line(Line::cash);
           for (int m = 0; m < H; ++m)
@@ -489,69 +508,106 @@ json run_summary_json(const Plan& plan, const RunResult& r) {
   return out;
 }
 
-void print_run_summary(std::ostream& os, const Plan& plan, const RunResult& r) {
+void print_run_summary(std::ostream& os, const Plan& plan, const RunResult& r, Lang lang) {
+  const bool fr = lang == Lang::fr;
+  auto T = [lang](Msg m) { return std::string(msg(m, lang)); };
   const std::size_t N = static_cast<std::size_t>(r.paths());
   const char* sampling = r.options.sampling == Sampling::mc ? "mc" : r.options.sampling == Sampling::lhs ? "lhs" : "sobol";
+  // French: comma decimals and thin-space thousands; English: point decimals and commas
+  auto dec = [fr](double v, int d) {
+    std::string s = fmt::format("{:.{}f}", v, d);
+    if (fr) std::replace(s.begin(), s.end(), '.', ',');
+    return s;
+  };
+  auto euros = [fr](double v) { return fr ? format_euros(v) : group_thousands(v, ","); };
+  // a label column then the indicator's name in brackets (the "small type" of a terminal)
+  auto head = [](const std::string& label, const std::string& name) {
+    std::string cell = label + " [" + name + "]";
+    // pad by code points, not bytes (accents are two bytes in UTF-8)
+    std::size_t width = 0;
+    for (unsigned char c : cell) width += (c & 0xC0) != 0x80;
+    return cell + std::string(width < 50 ? 50 - width : 1, ' ');
+  };
   os << "amorce — " << plan.name << "\n";
-  os << fmt::format("{} paths, seed {}, sampling {}, {} months from {} ({:.2f} s)\n\n", N, r.options.seed, sampling,
-                    plan.horizon, month_label(plan, 0), r.seconds);
+  os << fmt::format("{} {}, {} {}, {} {}, {} ({} s)\n\n", group_thousands(static_cast<double>(N), fr ? " " : ","),
+                    T(Msg::paths_simulated), T(Msg::seed), r.options.seed, T(Msg::sampling), sampling,
+                    fmt::format(fmt::runtime(T(Msg::months_from)), plan.horizon, month_label(plan, 0)), dec(r.seconds, 2));
   auto s = [&](Indicator k) { return summarize(r.indicator(k), N, {10, 50, 90}); };
   std::uint64_t hits = 0;
   for (std::size_t i = 0; i < N; ++i) hits += r.indicator(Indicator::shortfall)[i] != 0;
   Probability p = estimate_probability(hits, N);
+  os << head(T(Msg::shortfall_risk), "shortfall");
   if (hits == 0)
-    os << fmt::format("Risque de trésorerie négative   P(cash shortfall)    0 % : no path short of cash (P < {:.2g} % at 95 %)\n",
-                      100 * zero_hits_bound95(N));
+    os << "0 % : " << fmt::format(fmt::runtime(T(Msg::shortfall_none)), dec(100 * zero_hits_bound95(N), 2) + " %") << "\n";
   else if (hits == N)
-    os << fmt::format("Risque de trésorerie négative   P(cash shortfall)  100 % : every path is short of cash; "
-                      "the question is how much: see the funding need\n");
+    os << "100 % : " << T(Msg::shortfall_all) << "\n";
   else
-    os << fmt::format("Risque de trésorerie négative   P(cash shortfall)  {:5.1f} % ± {:.1f} %\n", 100 * p.p, 100 * p.se);
+    os << fmt::format("{} % ± {} %\n", dec(100 * p.p, 1), dec(100 * p.se, 1));
   ScalarSummary fn = summarize(r.indicator(Indicator::funding_need), N, {50, 90});
-  os << fmt::format("Besoin de financement           funding need       P50 {} €   P90 {} €\n", format_euros(fn.quantiles[0]),
-                    format_euros(fn.quantiles[1]));
+  os << head(T(Msg::funding_need), "funding_need")
+     << fmt::format("P50 {} €   P90 {} €\n", euros(fn.quantiles[0]), euros(fn.quantiles[1]));
   ScalarSummary mc = s(Indicator::min_cash);
-  os << fmt::format("Trésorerie minimale             min cash           P10 {} €   P50 {} €   P90 {} €\n",
-                    format_euros(mc.quantiles[0]), format_euros(mc.quantiles[1]), format_euros(mc.quantiles[2]));
-  os << fmt::format("  atteinte en                   min cash month     {}\n",
-                    modes_text(plan, month_modes(r.indicator(Indicator::min_cash_month), N, plan.horizon)));
+  os << head(T(Msg::min_cash), "min_cash")
+     << fmt::format("P10 {} €   P50 {} €   P90 {} €\n", euros(mc.quantiles[0]), euros(mc.quantiles[1]), euros(mc.quantiles[2]));
+  os << head(T(Msg::min_cash_when), "min_cash_month")
+     << modes_text(plan, month_modes(r.indicator(Indicator::min_cash_month), N, plan.horizon)) << "\n";
   ScalarSummary be = s(Indicator::breakeven_month);
-  auto month_or_never = [&](double v) { return std::isnan(v) ? std::string("never") : fmt::format("{:.0f}", v); };
+  auto month_or_never = [&](double v) { return std::isnan(v) ? T(Msg::never) : fmt::format("{:.0f}", v); };
   // quantiles of a censored indicator with "never" as +infinity
   std::vector<double> bev(r.indicator(Indicator::breakeven_month), r.indicator(Indicator::breakeven_month) + N);
   for (auto& v : bev) if (std::isnan(v)) v = INFINITY;
   std::sort(bev.begin(), bev.end());
-  auto bq = [&](double p) { double v = quantile_sorted(bev.data(), N, p); return std::isfinite(v) ? v : NAN; };
-  os << fmt::format("Point mort (mois)               breakeven month    P10 {}   P50 {}   P90 {}   never reached: {:.1f} %\n",
-                    month_or_never(bq(0.1)), month_or_never(bq(0.5)), month_or_never(bq(0.9)), 100.0 * be.missing / N);
+  auto bq = [&](double q) { double v = quantile_sorted(bev.data(), N, q); return std::isfinite(v) ? v : NAN; };
+  os << head(T(Msg::breakeven_month), "breakeven_month")
+     << fmt::format("P10 {}   P50 {}   P90 {}   {} : {} %\n", month_or_never(bq(0.1)), month_or_never(bq(0.5)),
+                    month_or_never(bq(0.9)), T(Msg::never_reached), dec(100.0 * be.missing / N, 1));
   const int Y = static_cast<int>(r.years.size());
-  os << "\nPar exercice (median)          ";
+  os << "\n" << head(T(Msg::by_year_median), "figure");
   for (const auto& fy : r.years) os << fmt::format("{:>10}", fy.label + (fy.complete ? "" : "*"));
   os << "\n";
-  auto fig_row = [&](const char* label, Figure f, bool pct) {
-    os << fmt::format("{:<31}", label);
+  auto fig_row = [&](Msg label, Figure f, bool pct) {
+    os << head(T(label), figure_name(f));
     for (int y = 0; y < Y; ++y) {
       const auto& sk = r.figure_sketches[static_cast<std::size_t>(f) * Y + y];
       double v = sk.count() ? sk.quantile(0.5) : NAN;
-      os << fmt::format("{:>10}", std::isnan(v) ? "-" : pct ? fmt::format("{:.0f} %", 100 * v) : format_euros(v));
+      os << fmt::format("{:>10}", std::isnan(v) ? "-" : pct ? fmt::format("{:.0f} %", 100 * v) : euros(v));
     }
     os << "\n";
   };
-  fig_row("Part des subventions  subsidy_share", Figure::subsidy_share, true);
-  fig_row("Autofinancement  self_financing", Figure::self_financing, true);
-  fig_row("Résultat net  net_result", Figure::net_result, false);
-  fig_row("Trésorerie min.  min_cash", Figure::min_cash, false);
+  fig_row(Msg::subsidy_share, Figure::subsidy_share, true);
+  fig_row(Msg::self_financing, Figure::self_financing, true);
+  fig_row(Msg::net_result, Figure::net_result, false);
+  fig_row(Msg::min_cash_year, Figure::min_cash, false);
+  if (std::any_of(r.years.begin(), r.years.end(), [](const FiscalYear& f) { return !f.complete; }))
+    os << T(Msg::incomplete_year) << "\n";
   if (!plan.checks.empty()) {
-    os << "\nContrôles (checks): probability of a breach in some year\n";
+    os << "\n" << T(Msg::checks_title) << "\n";
     for (std::size_t c = 0; c < plan.checks.size(); ++c) {
       Probability pc = estimate_probability(r.check_breaches[c], N);
-      os << fmt::format("  {:<28} {:5.1f} % ± {:.1f} %   ({})\n", plan.checks[c].name, 100 * pc.p, 100 * pc.se, plan.checks[c].text);
+      os << fmt::format("  {:<28} {} % ± {} %   ({})\n", plan.checks[c].name, dec(100 * pc.p, 1), dec(100 * pc.se, 1),
+                        plan.checks[c].text);
     }
   }
-  os << "\nPercentiles are across paths: breakeven, minimum cash and funding need are computed on each path.\n";
+  os << "\n" << T(Msg::paths_note) << "\n";
 }
 
-void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult& r) {
+std::string inputs_csv(const Plan& plan, const RunResult& r) {
+  std::ostringstream csv;
+  csv << "path";
+  for (const auto& name : plan.uniform_names) csv << "," << name;
+  csv << "\n";
+  const std::size_t N = static_cast<std::size_t>(r.paths());
+  const std::size_t K = r.kept_inputs.size() / std::max<std::size_t>(N, 1);
+  for (std::size_t i = 0; i < N; ++i) {
+    csv << i;
+    // 17 significant digits: the CSV gives back the exact doubles the paths used
+    for (std::size_t k = 0; k < K; ++k) csv << "," << fmt::format("{:.17g}", r.kept_input(k)[i]);
+    csv << "\n";
+  }
+  return csv.str();
+}
+
+void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult& r, const Scenario* sc, Lang lang) {
   const auto& pcts = plan.outputs.quantiles;
   json summary = run_summary_json(plan, r);
   // build every file in memory first, then write each atomically
@@ -619,15 +675,27 @@ void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult
   files.emplace_back("monthly.csv", monthly.str());
   files.emplace_back("annual.csv", annual.str());
   files.emplace_back("indicators.csv", inds.str());
+  if (!r.kept_inputs.empty()) files.emplace_back("inputs.csv", inputs_csv(plan, r));
+  // the base case's monthly cash plan line by line (a base-case statement)
+  BaseCase bc = run_base_case(plan);
   {
-    // the base case's monthly cash plan line by line (a base-case statement)
-    BaseCase bc = run_base_case(plan);
     std::ostringstream csv;
     write_cash_plan_csv(csv, bc, cash_plan(bc));
     files.emplace_back("cash_plan.csv", csv.str());
   }
+  std::vector<std::string> owned = {"summary.json", "monthly.csv", "annual.csv", "indicators.csv", "cash_plan.csv", "paths.csv", "inputs.csv"};
+  if (xlsx_available()) {
+    // libxlsxwriter writes a file: built in the output directory (same file system), read
+    // back, and published with the rest of the set
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw OutputError("cannot create the output directory " + dir + ": " + ec.message());
+    const std::string name = xlsx_file_name(plan);
+    files.emplace_back(name, xlsx_workbook(dir, plan, r, bc, sc, lang));
+    owned.push_back(name);
+  }
   // one set: a concurrent writer's files never mix with ours, and an older paths.csv goes
-  write_file_set(dir, files, {"summary.json", "monthly.csv", "annual.csv", "indicators.csv", "cash_plan.csv", "paths.csv"});
+  write_file_set(dir, files, owned);
 }
 
 }  // namespace amorce

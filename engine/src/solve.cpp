@@ -1,5 +1,7 @@
 #include "amorce/solve.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 #include <fmt/format.h>
 #include <ostream>
@@ -258,29 +260,69 @@ nlohmann::json solve_json(const SolveResult& r) {
           {"evaluations", steps}};
 }
 
-void print_solve(std::ostream& os, const SolveResult& r) {
-  os << fmt::format("amorce solve — {}\n{} {} such that {}\n{} paths per evaluation, seed {} (common random numbers)\n\n",
-                    r.scenario, r.maximise ? "largest" : "smallest", r.input, r.target, r.paths, r.seed);
+namespace {
+
+/// r.message in French, rebuilt from the result's fields (solve_input words it in English for
+/// the JSON).
+std::string message_fr(const SolveResult& r) {
+  auto starts = [&](const char* p) { return r.message.rfind(p, 0) == 0; };
+  if (!r.found) return fmt::format("aucune valeur de {} dans [{}, {}] n'atteint l'objectif", r.input, fx(r.lo), fx(r.hi));
+  if (starts("the target is already met at the bottom"))
+    return fmt::format("l'objectif est déjà atteint au bas de l'intervalle de recherche ({})", fx(r.value));
+  if (starts("the target is met at the top"))
+    return fmt::format("l'objectif est atteint en haut de l'intervalle de recherche ({})", fx(r.value));
+  if (starts("the target is still met at")) return fmt::format("l'objectif est encore atteint à {} : pas de limite haute trouvée", fx(r.value));
+  const char* which = r.maximise ? "plus grande" : "plus petite";
+  if (r.stopped_at_precision)
+    return fmt::format("{} valeur atteignant l'objectif, à la précision Monte Carlo près (intervalle de {:.3g})", which, r.hi - r.lo);
+  return fmt::format("{} valeur atteignant l'objectif, à {:.3g} près", which, r.tolerance);
+}
+
+}  // namespace
+
+void print_solve(std::ostream& os, const SolveResult& r, Lang lang) {
+  const bool fr = lang == Lang::fr;
+  if (fr)
+    os << fmt::format("amorce recherche d'objectif — {}\n{} valeur de {} telle que {}\n{} scénarios simulés par évaluation, graine {} "
+                      "(nombres aléatoires communs)\n\n",
+                      r.scenario, r.maximise ? "plus grande" : "plus petite", r.input, r.target, r.paths, r.seed);
+  else
+    os << fmt::format("amorce solve — {}\n{} {} such that {}\n{} paths per evaluation, seed {} (common random numbers)\n\n",
+                      r.scenario, r.maximise ? "largest" : "smallest", r.input, r.target, r.paths, r.seed);
+  auto g = [fr](double v, const char* spec) {
+    std::string s = fmt::format(fmt::runtime(spec), v);
+    if (fr) std::replace(s.begin(), s.end(), '.', ',');
+    return s;
+  };
+  const char* metric = fr ? "indicateur" : "metric";
   if (!std::isnan(r.current))
-    os << fmt::format("now:     {} = {}   ->  metric {:.6g} ± {:.2g}\n", r.input, fx(r.current), r.at_current.value, r.at_current.se);
+    os << fmt::format("{}{} = {}   ->  {} {} ± {}\n", fr ? "actuel :   " : "now:     ", r.input, fx(r.current), metric,
+                      g(r.at_current.value, "{:.6g}"), g(r.at_current.se, "{:.2g}"));
   if (r.found) {
     // the uncertainty to two significant digits: 716.86 reads as ± 720
-    auto two_digits = [](double u) {
+    auto two_digits = [&](double u) {
       const double scale = std::pow(10.0, std::floor(std::log10(u)) - 1);
       const double v = std::round(u / scale) * scale;
-      return v >= 1 ? format_euros(v) : fmt::format("{:.2g}", v);
+      return v >= 1 ? format_euros(v) : g(v, "{:.2g}");
     };
     const std::string pm = std::isfinite(r.uncertainty) && r.uncertainty > 0 ? " ± " + two_digits(r.uncertainty) : "";
-    os << fmt::format("answer:  {} = {}{}   ->  metric {:.6g} ± {:.2g}\n", r.input, fx(r.value), pm, r.achieved.value,
-                      r.achieved.se);
-    os << "         " << r.message << "\n";
-    if (!std::isnan(r.current)) os << fmt::format("change:  {}{}\n", r.value - r.current >= 0 ? "+" : "", fx(r.value - r.current));
+    os << fmt::format("{}{} = {}{}   ->  {} {} ± {}\n", fr ? "réponse :  " : "answer:  ", r.input, fx(r.value), pm, metric,
+                      g(r.achieved.value, "{:.6g}"), g(r.achieved.se, "{:.2g}"));
+    os << (fr ? "           " : "         ") << (fr ? message_fr(r) : r.message) << "\n";
+    if (!std::isnan(r.current))
+      os << fmt::format("{}{}{}\n", fr ? "écart :    " : "change:  ", r.value - r.current >= 0 ? "+" : "", fx(r.value - r.current));
   } else {
-    os << "NOT FOUND: " << r.message << "\n";
+    os << (fr ? "NON TROUVÉ : " + message_fr(r) : "NOT FOUND: " + r.message) << "\n";
   }
-  os << fmt::format("\n{} evaluations. The metric's ± is its Monte Carlo standard error; the answer's ± is that error "
-                    "divided by the metric's slope in {}: with another seed the answer would move by about that much.\n",
-                    r.steps.size(), r.input);
+  if (fr)
+    os << fmt::format("\n{} évaluations. Le ± de l'indicateur est son erreur type Monte Carlo ; celui de la réponse est cette "
+                      "erreur divisée par la pente de l'indicateur en {} : avec une autre graine, la réponse bougerait d'environ "
+                      "autant.\n",
+                      r.steps.size(), r.input);
+  else
+    os << fmt::format("\n{} evaluations. The metric's ± is its Monte Carlo standard error; the answer's ± is that error "
+                      "divided by the metric's slope in {}: with another seed the answer would move by about that much.\n",
+                      r.steps.size(), r.input);
 }
 
 }  // namespace amorce

@@ -25,7 +25,10 @@ const { chromium } = require(path.join(sourceDir, 'report', 'node_modules', 'pla
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const PATHS = process.env.AMORCE_REPORT_TEST_PATHS || '2000';
 const SEED = '7';
-const CHARTS = ['chart-fan', 'chart-negative', 'chart-breakeven', 'chart-funding', 'chart-resources'];
+const CHARTS = ['chart-fan', 'chart-negative', 'chart-breakeven', 'chart-funding', 'chart-resources', 'chart-driver-1'];
+// the first report also carries a tornado (issue 15: its bars say which end is the low and
+// which the high value) and the percentiles table at --percentiles
+const EXTRA = ['--sensitivity', 'tornado', '--sensitivity-metric', 'min_cash', '--percentiles', '1,5,50,95,99'];
 
 fs.mkdirSync(outDir, { recursive: true });
 let failures = 0;
@@ -71,15 +74,18 @@ function expectedValue(summary, key) {
   }
   m = /^check\.(.+)$/.exec(key);
   if (m) return summary.checks[m[1]] ? summary.checks[m[1]].breach.p : undefined;
+  m = /^(funding_need|min_cash|cash_end|npv|breakeven_month)\.(p[\d.]+)$/.exec(key);  // the percentiles table
+  if (m) return summary.indicators[m[1]].quantiles[m[2]];
   return undefined;
 }
 
-async function testReport(browser, scenario, lang) {
+async function testReport(browser, scenario, lang, extra = []) {
   const stem = path.basename(scenario, '.yaml') + (lang === 'en' ? '.en' : '');
   const html = path.join(outDir, stem + '.html');
   console.log(`== ${stem}`);
-  execFileSync(amorce, ['report', scenario, '-o', html, '--paths', PATHS, '--seed', SEED, '--lang', lang], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const summary = JSON.parse(execFileSync(amorce, ['run', scenario, '--paths', PATHS, '--seed', SEED, '--format', 'json'], { maxBuffer: 1 << 28 }).toString());
+  const pct = extra.indexOf('--percentiles') >= 0 ? ['--percentiles', extra[extra.indexOf('--percentiles') + 1]] : [];
+  execFileSync(amorce, ['report', scenario, '-o', html, '--paths', PATHS, '--seed', SEED, '--lang', lang, ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const summary = JSON.parse(execFileSync(amorce, ['run', scenario, '--paths', PATHS, '--seed', SEED, '--format', 'json', ...pct], { maxBuffer: 1 << 28 }).toString());
   const size = fs.statSync(html).size;
   check(size < 3 * 1024 * 1024, `report under 3 MB (${size} bytes)`);
 
@@ -102,7 +108,7 @@ async function testReport(browser, scenario, lang) {
   check(errors.length === 0, 'no console errors: ' + errors.join(' | '));
   check(external.length === 0, 'no network request: ' + external.join(' '));
 
-  for (const id of CHARTS) {
+  for (const id of extra.includes('--sensitivity') ? [...CHARTS, 'chart-sensitivity'] : CHARTS) {
     const info = await page.evaluate((cid) => {
       const el = document.getElementById(cid);
       if (!el) return null;
@@ -135,6 +141,15 @@ async function testReport(browser, scenario, lang) {
   check(compared >= 8, `summary figures compared with the JSON (${compared})`);
   const body = await page.evaluate(() => document.body.innerText);
   check(body.includes(summary.scenario.name), 'scenario name in the page');
+  // one language: no English in a French report and no French in an English one (issue 15)
+  const foreign = lang === 'fr' ? ['paths', 'never', 'Funding need', 'Median'] : ['chemins', 'scénarios', 'jamais', 'Médiane', 'Trésorerie'];
+  const prose = body.replace(/\S*_\S*/g, '');  // names of the scenario (cash_never_negative) are not prose
+  for (const w of foreign) check(!prose.includes(w), `no "${w}" in the ${lang} page`);
+  if (extra.includes('--sensitivity')) {
+    const ends = lang === 'fr' ? 'hypothèse à sa valeur basse (P10)' : 'assumption at its low value (P10)';
+    const legend = await page.evaluate(() => document.getElementById('chart-sensitivity').textContent);
+    check(legend.includes(ends), `tornado legend names the low end (${legend.slice(0, 120)})`);
+  }
   if (lang === 'fr') {
     check(/\d\u202f\d{3}\u00a0\u20ac/.test(body), 'French euro format (12 345 €) in the page');
     check(body.includes('Les cinq réponses') && body.includes('Plan de financement'), 'French headings');
@@ -143,6 +158,11 @@ async function testReport(browser, scenario, lang) {
   }
 
   await page.screenshot({ path: path.join(outDir, stem + '.png'), fullPage: true });
+  // the analyst's charts on their own (docs/report-drivers.png, docs/report-tornado.png come from these)
+  for (const id of ['drivers', 'sensitivity']) {
+    const el = await page.$('#' + id);
+    if (el) await el.screenshot({ path: path.join(outDir, `${stem}.${id}.png`) });
+  }
   await page.emulateMedia({ media: 'print' });
   await page.pdf({ path: path.join(outDir, stem + '.pdf'), format: 'A4', printBackground: true });
   check(fs.statSync(path.join(outDir, stem + '.pdf')).size > 10000, 'PDF printed');
@@ -197,7 +217,7 @@ async function testSensitivityOverTime(browser, scenario) {
            '--disable-component-update', '--disable-sync'],  // playwright starts it on a fresh temporary profile
   });
   try {
-    for (const s of scenarios) await testReport(browser, s, 'fr');
+    for (const [i, s] of scenarios.entries()) await testReport(browser, s, 'fr', i === 0 ? EXTRA : []);
     if (scenarios.length) await testReport(browser, scenarios[0], 'en');
     await testSensitivityOverTime(browser, path.join(dir, 'tiers_lieu_rural.yaml'));
   } catch (e) {

@@ -123,17 +123,57 @@ def _result_to_pandas(self: Result) -> _Any:
     return frame
 
 
-def _bands_to_pandas(self: SeriesBands) -> _Any:
-    """The bands as a pandas DataFrame: one row per month (index 'month'), columns mean, sd,
-    p5, ..., p95 (same names as the JSON summary). Needs pandas."""
+def _bands_to_pandas(self: SeriesBands, index: str = "label") -> _Any:
+    """The bands as a pandas DataFrame: one row per month, columns mean, sd, p5, ..., p95
+    (same names as the JSON summary). The index 'month' holds the labels '2027-01'
+    (index="label", the default), a monthly pandas PeriodIndex (index="period") or
+    numpy.datetime64 month starts (index="date"). Needs pandas."""
     pd = _pandas()
     data = {"mean": self.mean, "sd": self.sd}
     for p, row in zip(self.percentiles, self.values):
         data[_pct_key(p)] = row
-    return pd.DataFrame(data, index=pd.Index(self.months, name="month"))
+    if index == "label":
+        idx = pd.Index(self.months, name="month")
+    elif index == "period":
+        idx = pd.PeriodIndex(self.months, freq="M", name="month")
+    elif index == "date":
+        idx = pd.DatetimeIndex(_month_dates(self.months).astype("datetime64[ns]"), name="month")
+    else:
+        raise ValueError(f"index must be 'label', 'period' or 'date', not {index!r}")
+    return pd.DataFrame(data, index=idx)
+
+
+def _month_dates(months: _Any) -> _Any:
+    import numpy
+
+    return numpy.array(months, dtype="datetime64[M]")
+
+
+def _dates(self: _Any) -> _Any:
+    """Months as numpy.datetime64[M] (one per month, in month order)."""
+    return _month_dates(self.months)
+
+
+def _periods(self: _Any) -> _Any:
+    """Months as a monthly pandas PeriodIndex (needs pandas)."""
+    return _pandas().PeriodIndex(self.months, freq="M", name="month")
+
+
+def _inputs_frame(self: Result) -> _Any:
+    """Per-path sampled inputs as a pandas DataFrame: one row per path (index 'path'), one
+    column per input (input_names). Needs pandas and a run with keep_inputs=True."""
+    pd = _pandas()
+    frame = pd.DataFrame(self.inputs(), columns=list(self.input_names))
+    frame.index.name = "path"
+    return frame
 
 
 _result_to_pandas.__name__ = _result_to_pandas.__qualname__ = "to_pandas"
 _bands_to_pandas.__name__ = _bands_to_pandas.__qualname__ = "to_pandas"
+_inputs_frame.__name__ = _inputs_frame.__qualname__ = "inputs_frame"
 Result.to_pandas = _result_to_pandas  # type: ignore[attr-defined]
+Result.inputs_frame = _inputs_frame  # type: ignore[attr-defined]
 SeriesBands.to_pandas = _bands_to_pandas  # type: ignore[attr-defined]
+for _cls in (Result, SeriesBands):
+    _cls.dates = property(_dates)  # type: ignore[attr-defined]
+    _cls.periods = property(_periods)  # type: ignore[attr-defined]

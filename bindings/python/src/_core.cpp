@@ -284,6 +284,23 @@ struct PyBands {
   double rank_error_bound = 0;
 };
 
+std::vector<double> requested_percentiles(const PyResult& r, const std::optional<std::vector<double>>& quantiles,
+                                          const std::optional<std::vector<double>>& percentiles) {
+  if (quantiles && percentiles) throw py::value_error("give quantiles= (fractions) or percentiles=, not both");
+  if (!quantiles && !percentiles) return r.plan->outputs.quantiles;
+  std::vector<double> out;
+  for (double q : quantiles ? *quantiles : *percentiles) {
+    const double p = quantiles ? 100.0 * q : q;
+    if (!(p > 0 && p < 100))
+      throw py::value_error(quantiles ? "quantile " + std::string(py::repr(py::float_(q))) +
+                                            " is not strictly between 0 and 1 (a fraction: 0.9 for P90; or use percentiles=)"
+                                      : "percentile " + std::string(py::repr(py::float_(q))) + " is not strictly between 0 and 100");
+    out.push_back(p);
+  }
+  if (out.empty()) throw py::value_error("no quantile requested");
+  return out;
+}
+
 int indicator_index(const std::string& name) {
   std::vector<std::string> names;
   for (int k = 0; k < amorce::kIndicatorCount; ++k) {
@@ -306,7 +323,7 @@ void check_run_args(long long paths, const std::optional<long long>& seed, int t
 }
 
 PyResult run(const PyScenario& s, std::optional<long long> paths, std::optional<long long> seed, int threads,
-             std::optional<std::string> sampling, bool keep_paths) {
+             std::optional<std::string> sampling, bool keep_paths, bool keep_inputs) {
   const amorce::Plan& plan = *s.plan;
   amorce::RunOptions ro;
   ro.paths = paths.value_or(plan.simulation.paths);
@@ -315,6 +332,7 @@ PyResult run(const PyScenario& s, std::optional<long long> paths, std::optional<
   ro.threads = threads;
   ro.sampling = sampling ? parse_sampling(*sampling) : plan.simulation.sampling;
   ro.keep_paths = keep_paths;
+  ro.keep_inputs = keep_inputs;
   ro.progress = false;
   PyResult out;
   out.plan = s.plan;
@@ -664,11 +682,12 @@ PYBIND11_MODULE(_core, m) {
            "'monthly' maps every line ('cash', 'revenue', 'item:NAME', ...) to a float64 numpy\n"
            "array of `horizon` values (NaN where the JSON has null).")
       .def("run", &run, "paths"_a = py::none(), "seed"_a = py::none(), "threads"_a = 0, "sampling"_a = py::none(),
-           "keep_paths"_a = false,
+           "keep_paths"_a = false, "keep_inputs"_a = false,
            "Monte Carlo run. `paths`, `seed` and `sampling` ('mc', 'lhs' or 'sobol') default to the\n"
            "scenario's `simulation` section; `threads` = 0 uses every core (results do not depend on\n"
            "it). `keep_paths` keeps every path's monthly cash for Result.paths('cash') (memory grows\n"
-           "with paths x months). The GIL is released while simulating.")
+           "with paths x months); `keep_inputs` keeps every path's sampled inputs for\n"
+           "Result.inputs(). The GIL is released while simulating.")
 #ifdef AMORCE_PY_SENSITIVITY
       .def("sensitivity", &sensitivity, "metric"_a = "prob(shortfall)", "method"_a = "tornado",
            "paths"_a = py::none(), "seed"_a = py::none(), "threads"_a = 0, "sampling"_a = py::none(),
@@ -800,7 +819,8 @@ PYBIND11_MODULE(_core, m) {
                              "outputs.series.")
       .def(
           "series",
-          [](const PyResult& r, const std::string& name) {
+          [](const PyResult& r, const std::string& name, std::optional<std::vector<double>> quantiles,
+             std::optional<std::vector<double>> percentiles) {
             const auto& names = r.r.series_names;
             auto it = std::find(names.begin(), names.end(), name);
             if (it == names.end()) {
@@ -814,7 +834,7 @@ PYBIND11_MODULE(_core, m) {
             PyBands b;
             b.name = name;
             b.months = month_labels(*r.plan);
-            b.percentiles = r.plan->outputs.quantiles;
+            b.percentiles = requested_percentiles(r, quantiles, percentiles);
             auto q = sb.quantiles(b.percentiles);
             const auto H = static_cast<py::ssize_t>(r.plan->horizon);
             b.values = py::array_t<double>({static_cast<py::ssize_t>(q.size()), H});
@@ -825,7 +845,62 @@ PYBIND11_MODULE(_core, m) {
             b.rank_error_bound = sb.rank_error_bound();
             return b;
           },
-          "name"_a, "Monthly percentile bands of a series (see series_names) as a SeriesBands.")
+          "name"_a, "quantiles"_a = py::none(), "percentiles"_a = py::none(),
+          "Monthly percentile bands of a series (see series_names) as a SeriesBands: at the run's\n"
+          "percentiles, or at `quantiles` (fractions in (0, 1), e.g. [0.01, 0.5, 0.99]) or\n"
+          "`percentiles` (in (0, 100)). Any level is read from the same per-month quantile sketch\n"
+          "(worst-case rank error: SeriesBands.rank_error_bound).")
+      .def(
+          "indicator_quantile",
+          [](const PyResult& r, const std::string& name, py::object q) -> py::object {
+            const int k = indicator_index(name);
+            const bool scalar = py::isinstance<py::float_>(q) || py::isinstance<py::int_>(q);
+            std::vector<double> qs = scalar ? std::vector<double>{q.cast<double>()} : q.cast<std::vector<double>>();
+            for (double p : qs)
+              if (!(p >= 0 && p <= 1))
+                throw py::value_error("quantile " + std::string(py::repr(py::float_(p))) +
+                                      " is not in [0, 1] (a fraction: 0.9 for P90)");
+            const auto id = static_cast<amorce::Indicator>(k);
+            const std::size_t N = static_cast<std::size_t>(r.r.paths());
+            // exact, over all paths; "never" (NaN) ranked last as the CLI does: NaN when the
+            // quantile falls there
+            std::vector<double> v(r.r.indicator(id), r.r.indicator(id) + N);
+            for (auto& e : v)
+              if (std::isnan(e)) e = INFINITY;
+            std::sort(v.begin(), v.end());
+            std::vector<double> out;
+            for (double p : qs) {
+              const double x = amorce::quantile_sorted(v.data(), N, p);
+              out.push_back(std::isfinite(x) ? x : std::nan(""));
+            }
+            if (scalar) return py::float_(out[0]);
+            return to_array(out);
+          },
+          "name"_a, "q"_a,
+          "Exact quantile(s) of a per-path indicator (type 7, numpy's default) at `q` (a fraction or\n"
+          "a list of fractions); for censored indicators (breakeven never reached) the missing\n"
+          "paths rank last and a quantile falling among them is NaN, as in the JSON summary.")
+      .def_property_readonly("input_names", [](const PyResult& r) { return r.plan->uniform_names; },
+                             "Names of the per-path sampled inputs (columns of inputs()), sorted by name.")
+      .def(
+          "inputs",
+          [](const PyResult& r) {
+            if (r.r.kept_inputs.empty() && !r.plan->uniform_names.empty())
+              throw py::value_error("sampled inputs were not kept: run with keep_inputs=True");
+            py::handle self = py::cast(&r, py::return_value_policy::reference);
+            const auto N = static_cast<py::ssize_t>(r.r.paths());
+            const auto K = static_cast<py::ssize_t>(r.plan->uniform_names.size());
+            // [path][input] view on the engine's [input][path] columns (no copy)
+            py::array_t<double> a({N, K}, {static_cast<py::ssize_t>(sizeof(double)), N * static_cast<py::ssize_t>(sizeof(double))},
+                                  r.r.kept_inputs.empty() ? nullptr : r.r.kept_inputs.data(), self);
+            a.attr("setflags")("write"_a = false);
+            return a;
+          },
+          "Per-path sampled inputs, float64 array [path][input] (columns: input_names), the values\n"
+          "every path used (only when run with keep_inputs=True; `each: month` inputs are not\n"
+          "kept). Result.inputs_frame() gives a pandas DataFrame.")
+      .def_property_readonly("keep_inputs", [](const PyResult& r) { return r.r.options.keep_inputs; },
+                             "Whether per-path inputs were kept.")
       .def(
           "paths",
           [](const PyResult& r, const std::string& name) {

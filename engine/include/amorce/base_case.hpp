@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "amorce/messages.hpp"
 #include "amorce/plan.hpp"
 #include "amorce/results.hpp"
 
@@ -41,8 +42,8 @@ nlohmann::json sig_json(const BaseCase& bc, int y);
 /// financing plan, figures), indicators and checks. Schema in docs/json-schema.md.
 nlohmann::json base_case_json(const BaseCase& bc);
 
-/// Aligned terminal tables with French labels and the English key.
-void print_base_case(std::ostream& os, const BaseCase& bc);
+/// Aligned terminal tables in `lang` (labels from amorce/messages.hpp, the key in brackets).
+void print_base_case(std::ostream& os, const BaseCase& bc, Lang lang = Lang::fr);
 
 /// Monthly lines as CSV (one row per month).
 void write_base_case_csv(std::ostream& os, const BaseCase& bc);

@@ -35,7 +35,7 @@ CashPlan cash_plan(const BaseCase& bc);
 nlohmann::json cash_plan_json(const CashPlan& cp);
 
 /// One terminal table per fiscal year: rows = lines, columns = months and the year's total.
-void print_cash_plan(std::ostream& os, const BaseCase& bc, const CashPlan& cp);
+void print_cash_plan(std::ostream& os, const BaseCase& bc, const CashPlan& cp, Lang lang = Lang::fr);
 
 /// CSV, one row per line and one column per month: side,key,line,label,YYYY-MM...
 void write_cash_plan_csv(std::ostream& os, const BaseCase& bc, const CashPlan& cp);

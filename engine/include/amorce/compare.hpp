@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "amorce/metric.hpp"
+#include "amorce/messages.hpp"
 #include "amorce/plan.hpp"
 
 namespace amorce {
@@ -61,8 +62,8 @@ Comparison compare_plans(const std::vector<Candidate>& candidates, const Compare
 
 nlohmann::json comparison_json(const Comparison& c);
 /// Scenarios side by side (one column per run).
-void print_comparison(std::ostream& os, const Comparison& c);
+void print_comparison(std::ostream& os, const Comparison& c, Lang lang = Lang::fr);
 /// Stress-test layout: one row per run, P(shortfall), funding need P90, breakeven P50 and changes.
-void print_stress_table(std::ostream& os, const Comparison& c, const std::string& title);
+void print_stress_table(std::ostream& os, const Comparison& c, const std::string& title, Lang lang = Lang::fr);
 
 }  // namespace amorce

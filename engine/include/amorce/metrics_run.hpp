@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "amorce/messages.hpp"
 #include "amorce/metric.hpp"
 #include "amorce/run.hpp"
 
@@ -29,6 +30,6 @@ std::vector<std::string> split_metric_list(const std::string& list);
 MetricsRun run_metrics(const Plan& plan, const std::vector<std::string>& metrics, RunOptions options);
 
 nlohmann::json metrics_json(const Plan& plan, const MetricsRun& r);
-void print_metrics(std::ostream& os, const Plan& plan, const MetricsRun& r);
+void print_metrics(std::ostream& os, const Plan& plan, const MetricsRun& r, Lang lang = Lang::fr);
 
 }  // namespace amorce

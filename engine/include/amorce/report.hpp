@@ -31,6 +31,9 @@ struct ReportOptions {
   /// (interval: the metric's value with the input at its P5 / P95; index: a Sobol index with its
   /// confidence interval). Null when not computed; `sensitivity_note` then says why.
   std::string sensitivity_method;
+  /// Per-path indicator the drivers' scatter plots show against the inputs (needs a run with
+  /// RunOptions::keep_inputs; without it the section is left out).
+  std::string scatter_metric = "min_cash";
   nlohmann::json sensitivity;
   std::string sensitivity_note;
   /// `--sensitivity-over-time`: the block of report_sensitivity_over_time (report_sensitivity_time.hpp); null = none.

@@ -13,6 +13,7 @@
 
 #include "amorce/evaluate.hpp"
 #include "amorce/ledger.hpp"
+#include "amorce/messages.hpp"
 #include "amorce/plan.hpp"
 #include "amorce/prune.hpp"
 #include "amorce/results.hpp"
@@ -26,6 +27,7 @@ struct RunOptions {
   int threads = 0;  ///< 0 = all cores
   Sampling sampling = Sampling::lhs;
   bool keep_paths = false;  ///< keep every path's monthly cash
+  bool keep_inputs = false; ///< keep every path's sampled inputs (RunResult::kept_inputs)
   /// false: a metrics-only run (drivers, `run --metrics`): only the per-path indicators and
   /// the block hook; no monthly bands, fiscal-year statistics, checks, negative-cash counts
   /// or warnings, which are ~40 % of a full run and which no metric reads.
@@ -86,14 +88,25 @@ struct RunResult {
   std::vector<SeriesBands> series;
   std::vector<std::uint64_t> negative_cash;  ///< [month]: paths with cash < 0
   std::vector<double> kept_cash;             ///< [path][month] when keep_paths
+  /// keep_inputs: the value every once-per-path sampled input took on each path,
+  /// [input][path], inputs in Plan::uniform_names order (`each: month` inputs are not kept:
+  /// they change every month).
+  std::vector<double> kept_inputs;
   std::vector<std::string> warnings;         ///< valid but suspicious scenario (warnings.hpp)
   PlanWork work;                             ///< what the pruned Plan computed (prune.hpp)
 
   long long paths() const { return options.paths; }
+  const double* kept_input(std::size_t row) const {
+    return kept_inputs.data() + row * static_cast<std::size_t>(options.paths);
+  }
   const double* indicator(Indicator k) const {
     return indicators.data() + static_cast<std::size_t>(k) * static_cast<std::size_t>(options.paths);
   }
 };
+
+/// Slot holding the value of sampled input `name` (the destination of its sample
+/// instruction), -1 when there is none.
+int sampled_input_slot(const Plan& plan, const std::string& name);
 
 /// Block size used for a plan: a function of the scenario only (never of the thread count).
 std::size_t block_size_for(const Plan& plan);
@@ -106,7 +119,7 @@ constexpr double kMaxMemoryBytes = 4.0 * 1024 * 1024 * 1024;
 
 /// Bytes one Monte Carlo run of `paths` keeps (per-path indicator columns, a metric column,
 /// the kept cash with keep_paths).
-double run_memory_bytes(const Plan& plan, long long paths, bool keep_paths);
+double run_memory_bytes(const Plan& plan, long long paths, bool keep_paths, bool keep_inputs = false);
 
 /// Throws std::invalid_argument when `bytes` exceed kMaxMemoryBytes, before anything is
 /// allocated: "`what` would need X GiB of memory (limit 4 GiB): lower `lower`".
@@ -115,10 +128,18 @@ void check_memory(double bytes, const std::string& what, const std::string& lowe
 /// The full summary (schema in docs/json-schema.md).
 nlohmann::json run_summary_json(const Plan& plan, const RunResult& r);
 
-/// The ten-second summary a project officer reads.
-void print_run_summary(std::ostream& os, const Plan& plan, const RunResult& r);
+/// The ten-second summary a project officer reads, in `lang` (labels, then the indicator's
+/// name in brackets).
+void print_run_summary(std::ostream& os, const Plan& plan, const RunResult& r, Lang lang = Lang::fr);
 
-/// summary.json, monthly.csv, annual.csv, indicators.csv in `dir`, each written atomically.
-void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult& r);
+/// inputs.csv of a run with keep_inputs: `path`, then one column per kept input.
+std::string inputs_csv(const Plan& plan, const RunResult& r);
+
+/// summary.json, monthly.csv, annual.csv, indicators.csv, cash_plan.csv (paths.csv with
+/// keep_paths, inputs.csv with keep_inputs) and NAME.xlsx when the build has libxlsxwriter,
+/// in `dir`, as one atomic set.
+/// `sc` (optional) gives the workbook its assumptions sheet; `lang` is the workbook's language.
+void write_run_outputs(const std::string& dir, const Plan& plan, const RunResult& r, const Scenario* sc = nullptr,
+                       Lang lang = Lang::fr);
 
 }  // namespace amorce

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "amorce/metric.hpp"
+#include "amorce/messages.hpp"
 #include "amorce/scenario.hpp"
 
 namespace amorce {
@@ -67,6 +68,6 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& options);
 /// NaN when se is 0 or the metric does not vary.
 double answer_uncertainty(const std::vector<SolveStep>& steps, double x, double se);
 nlohmann::json solve_json(const SolveResult& r);
-void print_solve(std::ostream& os, const SolveResult& r);
+void print_solve(std::ostream& os, const SolveResult& r, Lang lang = Lang::fr);
 
 }  // namespace amorce
