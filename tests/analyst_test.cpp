@@ -238,6 +238,8 @@ TEST(Lang, EveryTableInOneLanguage) {
       "compare " + file + " " + file + ":dear --paths 200",
       "sensitivity " + file + " --paths 200 --metric min_cash",
       "sensitivity " + file + " --paths 200 --method correlation --metric min_cash",
+      "sensitivity " + file + " --paths 64 --over-time",
+      "sensitivity " + file + " --paths 200 --over-time --method correlation",
       "solve " + file + " --vary rent --target 'prob(shortfall) <= 0.5' --paths 200 --max 5000"};
   for (const auto& c : commands) {
     for (const char* lang : {"fr", "en"}) {
@@ -265,6 +267,11 @@ TEST(Labels, InTheTablesWithTheNameInBrackets) {
     EXPECT_NE(s.out.find("Zorglub volume [volume]"), std::string::npos) << s.out;
     // the tornado says which column is the low and which the high value
     EXPECT_NE(s.out.find(std::string(lang) == "fr" ? "basse (P10)" : "low (P10)"), std::string::npos) << s.out;
+    // month by month (sensitivity --over-time) too
+    auto t = amorce("sensitivity " + file + " --paths 64 --over-time --lang " + std::string(lang));
+    ASSERT_EQ(t.status, 0) << t.err;
+    EXPECT_NE(t.out.find("[price]"), std::string::npos) << t.out;
+    EXPECT_NE(t.out.find("Zorglub"), std::string::npos) << t.out;
     auto c = amorce("check " + file + " --lang " + std::string(lang));
     EXPECT_NE(c.out.find("Zorglub sales [revenue:sales]"), std::string::npos) << c.out;
   }

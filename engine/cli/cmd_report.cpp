@@ -111,7 +111,7 @@ static void write_report_full(const std::string& path, const std::string& scenar
 #endif
   }
 #ifdef AMORCE_REPORT_SENSITIVITY
-  if (!over_time.empty()) ro.sensitivity_over_time = report_sensitivity_over_time(plan, over_time, result.options, lang != "en");
+  if (!over_time.empty()) ro.sensitivity_over_time = report_sensitivity_over_time(plan, over_time, result.options, lang != "en", &sc);
 #endif
   write_report(path, sc, plan, result, base, ro);
   std::cerr << "report written to " << path << "\n";

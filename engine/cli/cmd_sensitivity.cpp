@@ -101,7 +101,7 @@ Command add_sensitivity_command(CLI::App& app) {
               SensitivityOverTime rt = run_sensitivity_over_time(plan, o->metric, so);
               if (!o->out.empty()) write_file_atomic(o->out, sensitivity_over_time_csv(rt));
               if (o->format == "json") std::cout << sensitivity_over_time_json(rt).dump(2) << "\n";
-              else print_sensitivity_over_time(std::cout, rt);
+              else print_sensitivity_over_time(std::cout, rt, parse_lang(o->lang), &sc);
               return 0;
             }
             SensitivityReport rep = run_sensitivity(plan, metric, so);

@@ -1,5 +1,7 @@
 #include "amorce/report_sensitivity_time.hpp"
 
+#include "amorce/messages.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -29,7 +31,8 @@ std::string html_escape(const std::string& s) {
 
 }  // namespace
 
-nlohmann::json sensitivity_over_time_block(const Plan& plan, const SensitivityOverTime& r, bool fr, std::size_t leading) {
+nlohmann::json sensitivity_over_time_block(const Plan& plan, const SensitivityOverTime& r, bool fr, std::size_t leading,
+                                           const Scenario* sc) {
   const bool sobol = r.method == "sobol";
   const std::size_t M = r.month_count(), F = r.factor_count();
   auto share = [&](std::size_t t, std::size_t f) {
@@ -64,6 +67,10 @@ nlohmann::json sensitivity_over_time_block(const Plan& plan, const SensitivityOv
         std::string label = r.factors[f] == "(other randomness)" ? (fr ? "autres aléas (décisions d'octroi, tirages mensuels)"
                                                                        : "other randomness (grant decisions, monthly draws)")
                                                                  : r.factors[f];
+        if (sc && r.factors[f] != "(other randomness)") {
+          const auto [lab, unit] = label_of(*sc, r.factors[f]);
+          if (!lab.empty()) label = display_name(r.factors[f], lab, unit, true);
+        }
         rows.push_back({{"date", date}, {"month", r.months[t]}, {"factor", r.factors[f]}, {"label", label}, {"share", v}, {"order", k++}});
       } else {
         other += v;
@@ -77,7 +84,8 @@ nlohmann::json sensitivity_over_time_block(const Plan& plan, const SensitivityOv
   return {{"method", r.method}, {"metric", r.metric}, {"n", r.n}, {"model_runs", r.model_runs}, {"rows", rows}};
 }
 
-nlohmann::json report_sensitivity_over_time(const Plan& plan, const std::string& method, const RunOptions& run, bool fr) {
+nlohmann::json report_sensitivity_over_time(const Plan& plan, const std::string& method, const RunOptions& run, bool fr,
+                                           const Scenario* sc) {
   SensitivityOptions so;
   if (method == "sobol") so.method = SensitivityMethod::sobol;
   else if (method == "correlation") so.method = SensitivityMethod::correlation;
@@ -86,7 +94,7 @@ nlohmann::json report_sensitivity_over_time(const Plan& plan, const std::string&
   so.threads = run.threads;
   so.sampling = run.sampling;
   so.bootstrap = 0;
-  return sensitivity_over_time_block(plan, run_sensitivity_over_time(plan, "cash", so), fr);
+  return sensitivity_over_time_block(plan, run_sensitivity_over_time(plan, "cash", so), fr, 6, sc);
 }
 
 ReportFigureSpec sensitivity_over_time_figure(const nlohmann::json& block, bool fr) {

@@ -1,5 +1,8 @@
 #include "amorce/sensitivity_over_time.hpp"
 
+#include "amorce/messages.hpp"
+#include "amorce/sensitivity_table.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -317,25 +320,39 @@ std::string sensitivity_over_time_csv(const SensitivityOverTime& r) {
   return os.str();
 }
 
-void print_sensitivity_over_time(std::ostream& os, const SensitivityOverTime& r) {
-  const bool sobol = r.method == "sobol";
-  os << fmt::format("amorce sensitivity --over-time — {}\nmethod {}, metric {} month by month\n", r.scenario, r.method, r.metric);
-  for (const auto& w : r.warnings) os << "\n!! " << w << "\n";
+void print_sensitivity_over_time(std::ostream& os, const SensitivityOverTime& r, Lang lang, const Scenario* sc) {
+  const bool sobol = r.method == "sobol", fr = lang == Lang::fr;
+  auto name = [&](std::size_t f) {
+    const std::string& n = r.factors[f];
+    if (n == "(other randomness)") return std::string(fr ? "(autres aléas)" : n);
+    if (!sc) return n;
+    const auto [label, unit] = label_of(*sc, n);
+    return label.empty() ? n : display_name(n, label, unit, true);
+  };
+  os << fmt::format(fmt::runtime(fr ? "amorce sensitivity --over-time — {}\nméthode {}, indicateur {} mois par mois\n"
+                                    : "amorce sensitivity --over-time — {}\nmethod {}, metric {} month by month\n"),
+                    r.scenario, r.method, r.metric);
+  for (const auto& w : r.warnings) os << "\n!! " << sensitivity_note(w, lang) << "\n";
   os << "\n"
-     << (sobol ? "share of the variance of each month due to each factor: first-order index / total index\n"
-               : "standardised rank regression coefficient (SRRC) of each input, month by month\n");
+     << (sobol ? (fr ? "part de la variance de chaque mois due à chaque facteur : indice de premier ordre / indice total\n"
+                     : "share of the variance of each month due to each factor: first-order index / total index\n")
+               : (fr ? "coefficient de régression standardisé sur les rangs (SRRC) de chaque hypothèse, mois par mois\n"
+                     : "standardised rank regression coefficient (SRRC) of each input, month by month\n"));
   // a few months spread over the horizon, always the last one
   const std::size_t H = r.month_count(), step = std::max<std::size_t>(1, (H + 7) / 8);
   std::vector<std::size_t> shown;
   for (std::size_t t = step - 1; t < H; t += step) shown.push_back(t);
   if (shown.empty() || shown.back() != H - 1) shown.push_back(H - 1);
-  os << fmt::format("{:<8}  {:>14}  {}\n", "month", "sd", sobol ? "leading factors (S1 / ST)" : "leading inputs (SRRC)");
+  os << fmt::format("{:<8}  {:>14}  {}\n", fr ? "mois" : "month", fr ? "écart-type" : "sd",
+                    sobol ? (fr ? "facteurs principaux (S1 / ST)" : "leading factors (S1 / ST)")
+                          : (fr ? "hypothèses principales (SRRC)" : "leading inputs (SRRC)"));
   for (auto t : shown) {
     const double sd = r.variance[t] > 0 ? std::sqrt(r.variance[t]) : 0;
     std::string sds = std::fabs(sd) >= 1000 ? format_euros(sd) : fmt::format("{:.4g}", sd);
+    if (fr && !(std::fabs(sd) >= 1000)) std::replace(sds.begin(), sds.end(), '.', ',');
     std::string top;
     if (!(r.variance[t] > 0)) {
-      top = "(does not vary)";
+      top = fr ? "(ne varie pas)" : "(does not vary)";
     } else {
       std::vector<std::size_t> order(r.factor_count());
       std::iota(order.begin(), order.end(), 0);
@@ -345,16 +362,24 @@ void print_sensitivity_over_time(std::ostream& os, const SensitivityOverTime& r)
       });
       for (std::size_t i = 0; i < std::min<std::size_t>(3, order.size()); ++i) {
         const std::size_t f = order[i];
-        top += (i ? ",  " : "") + (sobol ? fmt::format("{} {:.2f} / {:.2f}", r.factors[f], r.at(r.first_order, t, f), r.at(r.total, t, f))
-                                        : fmt::format("{} {:+.2f}", r.factors[f], r.at(r.srrc, t, f)));
+        std::string v = sobol ? fmt::format("{:.2f} / {:.2f}", r.at(r.first_order, t, f), r.at(r.total, t, f))
+                              : fmt::format("{:+.2f}", r.at(r.srrc, t, f));
+        if (fr) std::replace(v.begin(), v.end(), '.', ',');
+        top += (i ? ",  " : "") + name(f) + " " + v;
       }
-      if (!sobol) top += fmt::format("   (R2 {:.2f})", r.r2[t]);
+      if (!sobol) {
+        std::string r2 = fmt::format("{:.2f}", r.r2[t]);
+        if (fr) std::replace(r2.begin(), r2.end(), '.', ',');
+        top += "   (R2 " + r2 + ")";
+      }
     }
     os << fmt::format("{:<8}  {:>14}  {}\n", r.months[t], sds, top);
   }
-  os << fmt::format("\nevery month and every factor: --format json, or --out FILE.csv\n");
-  for (const auto& n : r.notes) os << "- " << n << "\n";
-  os << fmt::format("{} model runs (paths simulated)\n", r.model_runs);
+  os << (fr ? "\ntous les mois et tous les facteurs : --format json, ou --out FICHIER.csv\n"
+            : "\nevery month and every factor: --format json, or --out FILE.csv\n");
+  for (const auto& n : r.notes) os << "- " << sensitivity_note(n, lang) << "\n";
+  os << fmt::format(fmt::runtime(fr ? "{} évaluations du modèle (scénarios simulés)\n" : "{} model runs (paths simulated)\n"),
+                    r.model_runs);
 }
 
 }  // namespace amorce

@@ -17,11 +17,14 @@ namespace amorce {
 /// "month", "factor", "label", "share", "order"}]}: for sobol the first-order index of the
 /// leading factors (clamped to [0, 1]), the others summed, and "interactions" = 1 - sum; for
 /// correlation SRRC^2 and "not explained" = 1 - R2. Months without variance are left out.
-nlohmann::json sensitivity_over_time_block(const Plan& plan, const SensitivityOverTime& r, bool fr, std::size_t leading = 6);
+nlohmann::json sensitivity_over_time_block(const Plan& plan, const SensitivityOverTime& r, bool fr, std::size_t leading = 6,
+                                           const Scenario* sc = nullptr);
 
 /// Runs the time-resolved sensitivity of cash for the report (bootstrap off: the chart
 /// shows point estimates) and returns its block.
-nlohmann::json report_sensitivity_over_time(const Plan& plan, const std::string& method, const RunOptions& run, bool fr);
+/// Factors are labelled with the scenario's `label:` and `unit:` when `sc` is given.
+nlohmann::json report_sensitivity_over_time(const Plan& plan, const std::string& method, const RunOptions& run, bool fr,
+                                           const Scenario* sc = nullptr);
 
 struct ReportFigureSpec {
   std::string id, title, caption_html;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "amorce/messages.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "amorce/plan.hpp"
@@ -50,6 +52,8 @@ nlohmann::json sensitivity_over_time_json(const SensitivityOverTime& r);
 std::string sensitivity_over_time_csv(const SensitivityOverTime& r);
 
 /// Compact table: the leading factors at a few months (the JSON / CSV has every month).
-void print_sensitivity_over_time(std::ostream& os, const SensitivityOverTime& r);
+/// In `lang`, factors named by the scenario's `label:` and `unit:` (name in brackets) when `sc` is given.
+void print_sensitivity_over_time(std::ostream& os, const SensitivityOverTime& r, Lang lang = Lang::fr,
+                                 const Scenario* sc = nullptr);
 
 }  // namespace amorce

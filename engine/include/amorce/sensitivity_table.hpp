@@ -12,6 +12,10 @@ namespace amorce {
 
 /// Sets every row's `label` from the scenario: "label (unit)" of a single input, or the
 /// group's name for a group of inputs.
+/// A note or warning of the sensitivity drivers (worded in English, as in the JSON) in `lang`;
+/// one the catalogue does not know is returned as it is.
+std::string sensitivity_note(const std::string& note, Lang lang);
+
 void label_sensitivity_rows(SensitivityReport& r, const Scenario& sc);
 
 /// The table (tornado, correlation, sobol, morris) in `lang`; `low`/`high` are the tornado's
