@@ -207,7 +207,7 @@ TEST(SensitivityOverTime, CliWritesTheCsvAndRejectsBadArguments) {
   auto r = amorce_test::amorce("sensitivity " + quote(yaml.string()) + " --over-time --paths 128 --bootstrap 10 --threads 2 --out " +
                   quote(csv.string()));
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("method sobol, metric cash month by month"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("méthode sobol, indicateur cash mois par mois"), std::string::npos) << r.out;  // French by default
   std::string text = slurp(csv);
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1 + 24 * 3);
   auto js = amorce_test::amorce("sensitivity " + quote(yaml.string()) + " --over-time --method correlation --paths 200 --format json");
