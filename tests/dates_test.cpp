@@ -277,9 +277,19 @@ TEST(HorizonWarnings, CheckAndRunPrintThemAndKeepExitZero) {
   };
   const std::string cli = AMORCE_CLI_PATH;
   std::string out;
-  int rc = sh(cli + " check " + file.string() + " 2>&1 >/dev/null", out);
+  int rc = sh(cli + " check " + file.string() + " --lang en 2>&1 >/dev/null", out);
   EXPECT_EQ(rc, 0);
   EXPECT_NE(out.find("late.yaml: warning: subsidy 'region': payment of 12 000 € due 2028-03"), std::string::npos) << out;
+  // French by default, on the terminal of check and run (the JSON keeps the English text)
+  for (const char* cmd : {" check ", " run "}) {
+    rc = sh(cli + cmd + file.string() + " --paths 64 2>&1 >/dev/null", out);
+    if (std::string(cmd) == " check ") rc = sh(cli + cmd + file.string() + " 2>&1 >/dev/null", out);
+    EXPECT_EQ(rc, 0);
+    EXPECT_NE(out.find("late.yaml : avertissement : subvention 'region' : versement de 12 000 € dû 2028-03, après l'horizon "
+                       "(dernier mois 2027-12) : jamais encaissé pendant l'étude (une créance au dernier bilan)"),
+              std::string::npos)
+        << cmd << out;
+  }
   rc = sh(cli + " run " + file.string() + " --paths 64 --format json 2>/dev/null", out);
   EXPECT_EQ(rc, 0);
   auto j = nlohmann::json::parse(out);

@@ -59,7 +59,7 @@ double joint_tail(double a, double rho) {
 
 /// mpirun as CI runs it: as root, more ranks than cores, and without the single-copy shared
 /// memory mechanism (ptrace-based CMA is refused in many containers).
-std::string mpirun(int ranks) {
+[[maybe_unused]] std::string mpirun(int ranks) {
 #ifdef AMORCE_TEST_MPIEXEC
   return "env OMPI_MCA_btl_vader_single_copy_mechanism=none " + quote(AMORCE_TEST_MPIEXEC) +
          " --oversubscribe --allow-run-as-root -n " + std::to_string(ranks) + " ";

@@ -25,7 +25,8 @@ Command add_check_command(CLI::App& app) {
             Scenario sc = load_scenario(o->file, o->variant);
             Plan plan = compile(sc);
             BaseCase bc = run_base_case(plan);
-            for (const auto& w : horizon_warnings(plan, bc.ledger)) std::cerr << o->file << ": warning: " << w << "\n";
+            for (const auto& w : horizon_warnings(plan, bc.ledger, parse_lang(o->lang)))
+              std::cerr << o->file << (o->lang == "en" ? ": warning: " : " : avertissement : ") << w << "\n";
             if (o->format == "json") {
               std::cout << base_case_json(bc).dump(2) << "\n";
             } else if (o->format == "csv") {

@@ -8,6 +8,7 @@
 #include "amorce/load.hpp"
 #include "amorce/metrics_run.hpp"
 #include "amorce/run.hpp"
+#include "amorce/warnings.hpp"
 #include "amorce/xlsx_export.hpp"
 #include "commands.hpp"
 
@@ -95,7 +96,9 @@ Command add_run_command(CLI::App& app) {
             ro.keep_inputs = o->keep_inputs || oreport->count() > 0;  // the report's scatter plots need them
             ro.progress = isatty(fileno(stderr)) != 0;
             RunResult result = run_monte_carlo(plan, ro);
-            for (const auto& w : result.warnings) std::cerr << o->file << ": warning: " << w << "\n";
+            if (!result.warnings.empty())  // the JSON keeps them in English; the terminal follows --lang
+              for (const auto& w : o->lang == "en" ? result.warnings : scenario_warnings(plan, parse_lang(o->lang)))
+                std::cerr << o->file << (o->lang == "en" ? ": warning: " : " : avertissement : ") << w << "\n";
             if (oout->count()) {
               // inputs kept for the report only are not written (inputs.csv needs --keep-inputs)
               std::vector<double> report_inputs;

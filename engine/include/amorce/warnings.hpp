@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "amorce/ledger.hpp"
+#include "amorce/messages.hpp"
 #include "amorce/plan.hpp"
 
 namespace amorce {
@@ -14,10 +15,11 @@ namespace amorce {
 /// e.g. "subsidy 'region': payment of 15 000 € due 2032-06 (month 65), after the horizon
 /// (last month 2031-12): never received within the study (a receivable in the last balance
 /// sheet)".
-std::vector<std::string> horizon_warnings(const Plan& plan, const Ledger& base_case_ledger);
+/// English by default (the JSON outputs); the terminal follows --lang.
+std::vector<std::string> horizon_warnings(const Plan& plan, const Ledger& base_case_ledger, Lang lang = Lang::en);
 
 /// The warnings of a scenario, judged on its base case (every input at its base value).
 /// Empty when the base case itself fails (the run then reports that error).
-std::vector<std::string> scenario_warnings(const Plan& plan);
+std::vector<std::string> scenario_warnings(const Plan& plan, Lang lang = Lang::en);
 
 }  // namespace amorce
