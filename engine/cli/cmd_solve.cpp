@@ -51,7 +51,7 @@ Command add_solve_command(CLI::App& app) {
             so.sampling = ro.sampling;
             SolveResult r = solve_input(sc, so);
             if (o->format == "json") std::cout << solve_json(r).dump(2) << "\n";
-            else print_solve(std::cout, r, parse_lang(o->lang));
+            else print_solve(std::cout, r, parse_lang(o->lang), &sc);
             return r.found ? 0 : 3;
           }};
 }

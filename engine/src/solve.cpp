@@ -280,15 +280,20 @@ std::string message_fr(const SolveResult& r) {
 
 }  // namespace
 
-void print_solve(std::ostream& os, const SolveResult& r, Lang lang) {
+void print_solve(std::ostream& os, const SolveResult& r, Lang lang, const Scenario* sc) {
   const bool fr = lang == Lang::fr;
+  std::string who = r.input;  // the scenario's label and unit, the name in brackets
+  if (sc) {
+    const auto [label, unit] = label_of(*sc, r.input);
+    if (!label.empty()) who = display_name(r.input, label, unit, true);
+  }
   if (fr)
     os << fmt::format("amorce recherche d'objectif — {}\n{} valeur de {} telle que {}\n{} scénarios simulés par évaluation, graine {} "
                       "(nombres aléatoires communs)\n\n",
-                      r.scenario, r.maximise ? "plus grande" : "plus petite", r.input, r.target, r.paths, r.seed);
+                      r.scenario, r.maximise ? "plus grande" : "plus petite", who, r.target, r.paths, r.seed);
   else
     os << fmt::format("amorce solve — {}\n{} {} such that {}\n{} paths per evaluation, seed {} (common random numbers)\n\n",
-                      r.scenario, r.maximise ? "largest" : "smallest", r.input, r.target, r.paths, r.seed);
+                      r.scenario, r.maximise ? "largest" : "smallest", who, r.target, r.paths, r.seed);
   auto g = [fr](double v, const char* spec) {
     std::string s = fmt::format(fmt::runtime(spec), v);
     if (fr) std::replace(s.begin(), s.end(), '.', ',');

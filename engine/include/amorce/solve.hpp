@@ -68,6 +68,7 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& options);
 /// NaN when se is 0 or the metric does not vary.
 double answer_uncertainty(const std::vector<SolveStep>& steps, double x, double se);
 nlohmann::json solve_json(const SolveResult& r);
-void print_solve(std::ostream& os, const SolveResult& r, Lang lang = Lang::fr);
+/// With `sc`, the input is named by its `label:` and `unit:` (its name in brackets).
+void print_solve(std::ostream& os, const SolveResult& r, Lang lang = Lang::fr, const Scenario* sc = nullptr);
 
 }  // namespace amorce
