@@ -64,6 +64,29 @@ const char* cash_line_label_fr(Line l) {
   }
 }
 
+/// The same headings in English (the terminal's --lang en).
+const char* cash_line_label_en(Line l) {
+  switch (l) {
+    case Line::cash_revenue: return "Sales and services received (incl. VAT)";
+    case Line::cash_subsidies: return "Operating subsidies and job aids";
+    case Line::cash_investment_grants: return "Investment grants";
+    case Line::cash_equity: return "Equity contributions";
+    case Line::cash_loans: return "Loans (drawdowns)";
+    case Line::cash_vat_refund: return "VAT credit refunds";
+    case Line::cash_corporate_tax_refund: return "Corporate tax refunds";
+    case Line::cash_suppliers: return "Purchases and external costs (incl. VAT)";
+    case Line::cash_wages: return "Wages";
+    case Line::cash_social_charges: return "Employer social charges";
+    case Line::cash_payroll_tax: return "Payroll tax";
+    case Line::cash_vat: return "VAT paid";
+    case Line::cash_corporate_tax: return "Corporate tax";
+    case Line::cash_investments: return "Investments (incl. VAT)";
+    case Line::cash_principal: return "Loan repayments (principal)";
+    case Line::cash_interest: return "Loan interest";
+    default: return line_name(l);
+  }
+}
+
 CashPlan cash_plan(const BaseCase& bc) {
   CashPlan cp;
   for (Line l : kReceipts) add_rows(bc, l, cp.receipts);
@@ -114,7 +137,7 @@ void print_cash_plan(std::ostream& os, const BaseCase& bc, const CashPlan& cp, L
       Line group = Line::count;
       for (const auto& r : v) {
         if (r.line != group && !is_tax(r.line))
-          rows.push_back({fmt::format(" {}", fr ? cash_line_label_fr(r.line) : line_name(r.line)), {}});
+          rows.push_back({fmt::format(" {}", fr ? cash_line_label_fr(r.line) : cash_line_label_en(r.line)), {}});
         group = r.line;
         rows.push_back({fmt::format("{}{} [{}]", is_tax(r.line) ? " " : "   ", r.label, r.key), cells(r.months)});
       }

@@ -42,5 +42,7 @@ void write_cash_plan_csv(std::ostream& os, const BaseCase& bc, const CashPlan& c
 
 /// French heading of a cash line's group of rows ("Ventes et prestations (TTC)"...).
 const char* cash_line_label_fr(Line l);
+/// The same heading in English (`--lang en`).
+const char* cash_line_label_en(Line l);
 
 }  // namespace amorce
