@@ -9,24 +9,13 @@
 #include "amorce/atomic_file.hpp"
 #include "amorce/portfolio.hpp"
 #include "amorce/report.hpp"
+#include "report_detail.hpp"
 
 namespace amorce {
 
 namespace {
 
-std::string esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+using report_detail::esc;  // the report's HTML escaping
 
 std::string pct(double p) { return fmt::format("{:.1f}&nbsp;%", 100 * p); }
 

@@ -10,24 +10,11 @@
 #include <stdexcept>
 
 #include "amorce/evaluate.hpp"
+#include "report_detail.hpp"
 
 namespace amorce {
 
 namespace {
-
-std::string html_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
 
 }  // namespace
 
@@ -128,7 +115,7 @@ ReportFigureSpec sensitivity_over_time_figure(const nlohmann::json& block, bool 
                     "standardised rank regression coefficient); the top band is the part not explained.");
   cap += fmt::format(fmt::runtime(fr ? " Un seul plan d'expérience pour tous les mois : {} scénarios simulés." : " One design for every month: {} simulated scenarios."),
                      runs);
-  f.caption_html = html_escape(cap);
+  f.caption_html = report_detail::esc(cap);
   return f;
 }
 
