@@ -115,14 +115,14 @@ TEST(Prune, SingleMetricRunComputesOnlyWhatItReads) {
   const PlanWork cash = plan_work(prune(plan, metrics_demand(plan, {parse_metric("shortfall", plan)})));
   EXPECT_EQ(cash.indicators, 1);
   EXPECT_FALSE(cash.figures);
-  // the 19 cash lines (cash, cash_in, cash_out and the 16 categories they sum), plus what the
-  // stages that write them also write: flows (revenue, costs, variable_costs, vat_collected,
-  // vat_deductible), staff (wages, charges), subsidies (operating, job), investments
-  // (investments, depreciation, grants awarded, grant release), loans (interest) = 33 lines.
+  // the 19 cash lines (cash, cash_in, cash_out and the 16 categories they sum) and the two
+  // VAT lines the VAT settlement reads (vat_collected, vat_deductible) = 21 lines. The items'
+  // stages write only those: no revenue, costs, variable costs, wages, charges, grant
+  // income, investments, depreciation, grants awarded or released, interest (P&L) lines.
   // Not run: payroll tax and corporate tax (the peer has neither: their cash lines stay zero),
   // in-kind, the agreements' receivables. Stages: flows, staff, subsidies, investments,
   // loans, equity, VAT settlement.
-  EXPECT_EQ(cash.ledger_lines, 33);
+  EXPECT_EQ(cash.ledger_lines, 21);
   EXPECT_EQ(cash.ledger_stages, 7);
   // the staff's FTE, gross pay and raise are recorded for the payroll tax alone
   EXPECT_LT(cash.monthly_ops, full.monthly_ops);
@@ -154,7 +154,7 @@ TEST(Prune, DriversRunThePrunedPlan) {
   };
   run_metric(plan, parse_metric("prob(shortfall)", plan), ro);  // solve, sensitivity, stress
   EXPECT_TRUE(pruned);
-  EXPECT_EQ(seen.ledger_lines, 33);
+  EXPECT_EQ(seen.ledger_lines, 21);
   EXPECT_EQ(seen.indicators, 1);
   EXPECT_FALSE(seen.figures);
 

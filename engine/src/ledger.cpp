@@ -270,22 +270,27 @@ class Builder {
         Line vat_line = pass == 0 ? Line::vat_collected : Line::vat_deductible;
         Line cash_line = pass == 0 ? Line::cash_revenue : Line::cash_suppliers;
         const int row = flow_row(cash_line, (pass == 0 ? "revenue:" : "cost:") + f.name, f.label.empty() ? f.name : f.label);
+        // a pruned Plan writes only the lines someone reads (prune.cpp)
+        const bool acc_on = need(acc), vat_on = need(vat_line), var_on = f.variable && need(Line::variable_costs),
+                   cash_on = need(cash_line);
         for (int m = 0; m < H_; ++m) {
           const double* a = st_.hist(f.amount_hist, m);
           double* acc_m = L_.line(acc) + static_cast<std::size_t>(m) * n_;
           double* vat_m = L_.line(vat_line) + static_cast<std::size_t>(m) * n_;
           double* var_m = L_.line(Line::variable_costs) + static_cast<std::size_t>(m) * n_;
-          for (std::size_t i = 0; i < n_; ++i) {
-            acc_m[i] += a[i];
-            vat_m[i] += a[i] * vat[i];
-            if (f.variable) var_m[i] += a[i];
-          }
+          if (acc_on)
+            for (std::size_t i = 0; i < n_; ++i) acc_m[i] += a[i];
+          if (vat_on)
+            for (std::size_t i = 0; i < n_; ++i) vat_m[i] += a[i] * vat[i];
+          if (var_on)
+            for (std::size_t i = 0; i < n_; ++i) var_m[i] += a[i];
           if (add_exempt) {
             double* ex_m = exempt_revenue_.data() + static_cast<std::size_t>(m) * n_;
             for (std::size_t i = 0; i < n_; ++i) ex_m[i] += a[i] * exempt[i];
           }
-          for (std::size_t i = 0; i < n_; ++i)
-            if (a[i] != 0) schedule(cash_line, m + delay[i], i, a[i] * (1 + vat[i]));
+          if (cash_on)
+            for (std::size_t i = 0; i < n_; ++i)
+              if (a[i] != 0) schedule(cash_line, m + delay[i], i, a[i] * (1 + vat[i]));
           if (row >= 0)
             for (std::size_t i = 0; i < n_; ++i)
               if (a[i] != 0) record(row, m + delay[i], i, a[i] * (1 + vat[i]));
@@ -299,15 +304,19 @@ class Builder {
       const std::string label = sp.label.empty() ? (sp.role.empty() ? sp.name : sp.role) : sp.label;
       const int wages = flow_row(Line::cash_wages, "wages:" + sp.name, label);
       const int charges = flow_row(Line::cash_social_charges, "social_charges:" + sp.name, label);
+      const bool wages_on = need(Line::staff_wages), charges_on = need(Line::staff_charges),
+                 cash_wages_on = need(Line::cash_wages), cash_charges_on = need(Line::cash_social_charges);
       for (int m = 0; m < H_; ++m) {
         const double* w = st_.hist(sp.wage_hist, m);
         const double* c = st_.hist(sp.charges_hist, m);
-        for (std::size_t i = 0; i < n_; ++i) {
-          at(Line::staff_wages, m, i) += w[i];
-          at(Line::staff_charges, m, i) += c[i];
-          at(Line::cash_wages, m, i) += w[i];               // wages paid in the month
-          schedule(Line::cash_social_charges, m + 1, i, c[i]);  // charges the month after
-        }
+        if (wages_on)
+          for (std::size_t i = 0; i < n_; ++i) at(Line::staff_wages, m, i) += w[i];
+        if (charges_on)
+          for (std::size_t i = 0; i < n_; ++i) at(Line::staff_charges, m, i) += c[i];
+        if (cash_wages_on)
+          for (std::size_t i = 0; i < n_; ++i) at(Line::cash_wages, m, i) += w[i];  // wages paid in the month
+        if (cash_charges_on)
+          for (std::size_t i = 0; i < n_; ++i) schedule(Line::cash_social_charges, m + 1, i, c[i]);  // the month after
         if (wages >= 0)
           for (std::size_t i = 0; i < n_; ++i) {
             record(wages, m, i, w[i]);
@@ -380,6 +389,7 @@ class Builder {
       Line line = sp.kind == "job" ? Line::subsidies_job : Line::subsidies_operating;
       double* income = lv_.subsidy_income ? L_.subsidy_income.data() + k * static_cast<std::size_t>(H_) * n_ : nullptr;
       const bool stocks = stage(LedgerStage::agreement_stocks);
+      const bool line_on = need(line), cash_on = need(Line::cash_subsidies);
       const int row = flow_row(Line::cash_subsidies, "subsidy:" + sp.name, sp.label.empty() ? sp.name : sp.label);
       std::vector<int> from(n_), until(n_);
       for (std::size_t i = 0; i < n_; ++i) {
@@ -429,11 +439,12 @@ class Builder {
             total = amount;
             per_month = amount / (hi - lo);
           }
-          for (int m = lo; m < std::min(hi, H_); ++m) at(line, m, i) += per_month;
+          if (line_on)
+            for (int m = lo; m < std::min(hi, H_); ++m) at(line, m, i) += per_month;
           if (income)
             for (int m = lo; m < std::min(hi, H_); ++m) income[static_cast<std::size_t>(m) * n_ + i] += per_month;
           for (std::size_t q = 0; q < sp.payments.size(); ++q) {
-            schedule(Line::cash_subsidies, months[q * n_ + i], i, total * shares[q * n_ + i]);
+            if (cash_on) schedule(Line::cash_subsidies, months[q * n_ + i], i, total * shares[q * n_ + i]);
             beyond(owner, "payment", months[q * n_ + i], total * shares[q * n_ + i]);
             record(row, months[q * n_ + i], i, total * shares[q * n_ + i]);
           }
@@ -449,8 +460,13 @@ class Builder {
     std::vector<double> shares;
     std::vector<int> months;
     std::vector<char> active(n_);
+    const bool inv_on = need(Line::investments), vat_on = need(Line::vat_deductible),
+               cash_on = need(Line::cash_investments), dep_on = need(Line::depreciation),
+               awarded_on = need(Line::investment_grants_awarded), release_on = need(Line::grant_release),
+               grant_cash_on = need(Line::cash_investment_grants);
     for (const auto& ip : p_.investments) {
       std::string owner = "investment '" + ip.name + "'";
+      const std::string grant_owner = owner + " grant";
       std::vector<int> when(n_);
       const std::string label = ip.label.empty() ? ip.name : ip.label;
       const int row = flow_row(Line::cash_investments, "investment:" + ip.name, label);
@@ -470,31 +486,33 @@ class Builder {
         }
         double vat = vat_on_ ? s(ip.vat_rate, i) : 0.0;
         int d = when[i];
-        at(Line::investments, d, i) += amount;
-        at(Line::vat_deductible, d, i) += amount * vat;
-        at(Line::cash_investments, d, i) += amount * (1 + vat);
+        if (inv_on) at(Line::investments, d, i) += amount;
+        if (vat_on) at(Line::vat_deductible, d, i) += amount * vat;
+        if (cash_on) at(Line::cash_investments, d, i) += amount * (1 + vat);
         record(row, d, i, amount * (1 + vat));
         double dep = amount / life;
-        for (int m = d; m < std::min(H_, d + life); ++m) at(Line::depreciation, m, i) += dep;
+        if (dep_on)
+          for (int m = d; m < std::min(H_, d + life); ++m) at(Line::depreciation, m, i) += dep;
         double grant = 0;
         if (ip.has_grant && s(ip.granted, i) != 0)
           grant = ip.grant_amount >= 0 ? s(ip.grant_amount, i) : s(ip.grant_share, i) * amount;
         active[i] = grant != 0;
         if (grant != 0) {
-          at(Line::investment_grants_awarded, d, i) += grant;
-          for (int m = d; m < std::min(H_, d + life); ++m) at(Line::grant_release, m, i) += grant / life;
+          if (awarded_on) at(Line::investment_grants_awarded, d, i) += grant;
+          if (release_on)
+            for (int m = d; m < std::min(H_, d + life); ++m) at(Line::grant_release, m, i) += grant / life;
         }
         st_.slot(p_.start_slot)[i] = d;
         st_.slot(p_.end_slot)[i] = d + 1;
         grant_[i] = grant;
       }
       if (!ip.has_grant) continue;
-      payment_terms(ip.payments, shares, months, owner + " grant", active);
+      payment_terms(ip.payments, shares, months, grant_owner, active);
       for (std::size_t i = 0; i < n_; ++i) {
         if (!active[i]) continue;
         for (std::size_t q = 0; q < ip.payments.size(); ++q) {
-          schedule(Line::cash_investment_grants, months[q * n_ + i], i, grant_[i] * shares[q * n_ + i]);
-          beyond(owner + " grant", "payment", months[q * n_ + i], grant_[i] * shares[q * n_ + i]);
+          if (grant_cash_on) schedule(Line::cash_investment_grants, months[q * n_ + i], i, grant_[i] * shares[q * n_ + i]);
+          beyond(grant_owner, "payment", months[q * n_ + i], grant_[i] * shares[q * n_ + i]);
           record(grant_row, months[q * n_ + i], i, grant_[i] * shares[q * n_ + i]);
         }
         // awarded in the month of purchase: receivable until paid, an advance if paid before
@@ -506,6 +524,8 @@ class Builder {
   }
 
   void loans() {
+    const bool draw_on = need(Line::cash_loans), interest_on = need(Line::interest),
+               cash_interest_on = need(Line::cash_interest), principal_on = need(Line::cash_principal);
     for (const auto& lp : p_.loans) {
       std::string owner = "loan '" + lp.name + "'";
       const std::string label = lp.label.empty() ? lp.name : lp.label;
@@ -524,7 +544,7 @@ class Builder {
         if (term < 1) fail(owner, d, i, fmt::format("term {} must be at least 1 month", term));
         if (def < 0 || def >= term) fail(owner, d, i, fmt::format("deferral {} must be between 0 and term - 1 ({})", def, term - 1));
         if (P < 0) fail(owner, d, i, fmt::format("principal {} is negative", P));
-        at(Line::cash_loans, d, i) += P;
+        if (draw_on) at(Line::cash_loans, d, i) += P;
         record(draw_row, d, i, P);
         int nrep = term - def;
         double annuity = r == 0 ? P / nrep : P * r / (1 - std::pow(1 + r, -nrep));
@@ -539,9 +559,9 @@ class Builder {
             else principal = k == term ? bal : 0.0;  // bullet
           }
           bal -= principal;
-          at(Line::interest, m, i) += interest;
-          at(Line::cash_interest, m, i) += interest;
-          at(Line::cash_principal, m, i) += principal;
+          if (interest_on) at(Line::interest, m, i) += interest;
+          if (cash_interest_on) at(Line::cash_interest, m, i) += interest;
+          if (principal_on) at(Line::cash_principal, m, i) += principal;
           record(interest_row, m, i, interest);
           record(principal_row, m, i, principal);
         }

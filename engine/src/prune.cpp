@@ -232,10 +232,11 @@ Plan prune(const Plan& plan, const Demand& demand) {
     // (the payroll tax's ratio reads the revenue not subject to VAT, kept by the flows
     // stage: it runs, since the ratio's receipts make `revenue` live)
   }
-  // the ledger computes the live lines and every line its running stages write
-  for (int s = 0; s < kStageCount; ++s)
-    if (lv.stages[static_cast<std::size_t>(s)])
-      for (Line l : stage_lines(static_cast<S>(s))) live[idx(l)] = 1;
+  // The stages of the items (flows, staff, grants, investments, loans) write only the live
+  // lines among theirs; the others write every line of theirs when they run.
+  for (S s : {S::equity, S::in_kind, S::payroll_tax, S::vat_settlement, S::corporate_tax, S::agreement_stocks})
+    if (lv.stages[idx(s)])
+      for (Line l : stage_lines(s)) live[idx(l)] = 1;
 
   // 4. history entries and slots the active stages read
   std::vector<char>& hist = lv.hist;
