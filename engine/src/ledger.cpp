@@ -1,7 +1,9 @@
 #include "amorce/ledger.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <fmt/format.h>
 
 #include "amorce/dispatch.hpp"
@@ -523,47 +525,90 @@ class Builder {
     }
   }
 
+  /// True when `slot` holds the same bits on every path of the block.
+  bool uniform(int slot) const {
+    if (slot < 0) return true;
+    const double* v = st_.slot(slot);
+    const auto first = std::bit_cast<std::uint64_t>(v[0]);
+    for (std::size_t i = 1; i < n_; ++i)
+      if (std::bit_cast<std::uint64_t>(v[i]) != first) return false;
+    return true;
+  }
+
   void loans() {
     const bool draw_on = need(Line::cash_loans), interest_on = need(Line::interest),
                cash_interest_on = need(Line::cash_interest), principal_on = need(Line::cash_principal);
+    struct Due { int m; double interest, principal; };
+    std::vector<Due> dues;
     for (const auto& lp : p_.loans) {
       std::string owner = "loan '" + lp.name + "'";
       const std::string label = lp.label.empty() ? lp.name : lp.label;
       const int draw_row = flow_row(Line::cash_loans, "loan:" + lp.name, label);
       const int interest_row = flow_row(Line::cash_interest, "loan_interest:" + lp.name, label);
       const int principal_row = flow_row(Line::cash_principal, "loan_principal:" + lp.name, label);
-      for (std::size_t i = 0; i < n_; ++i) {
+      const int type = lp.type == "annuity" ? 0 : lp.type == "linear" ? 1 : 2;  // else bullet
+      // path i's draw month (or -1 past the horizon) and its monthly dues
+      auto schedule_of = [&](std::size_t i, double& P) {
+        dues.clear();
         int d = month_field(owner, lp.month, i, "month", 0, kFarMonth);
+        P = s(lp.principal, i);
         if (d >= H_) {  // drawn after the horizon: never within the study
-          beyond(owner, "draw", d, s(lp.principal, i));
-          continue;
+          beyond(owner, "draw", d, P);
+          return -1;
         }
         int term = round_month(s(lp.term, i));
         int def = round_month(s(lp.deferral, i));
-        double P = s(lp.principal, i), r = s(lp.rate, i) / 12.0;
+        double r = s(lp.rate, i) / 12.0;
         if (term < 1) fail(owner, d, i, fmt::format("term {} must be at least 1 month", term));
         if (def < 0 || def >= term) fail(owner, d, i, fmt::format("deferral {} must be between 0 and term - 1 ({})", def, term - 1));
         if (P < 0) fail(owner, d, i, fmt::format("principal {} is negative", P));
-        if (draw_on) at(Line::cash_loans, d, i) += P;
-        record(draw_row, d, i, P);
         int nrep = term - def;
         double annuity = r == 0 ? P / nrep : P * r / (1 - std::pow(1 + r, -nrep));
         double bal = P;
         for (int k = 1; k <= term && d + k < H_; ++k) {
-          int m = d + k;
           double interest = bal * r;
           double principal = 0;
           if (k > def) {
-            if (lp.type == "annuity") principal = k == term ? bal : annuity - interest;
-            else if (lp.type == "linear") principal = k == term ? bal : P / nrep;
-            else principal = k == term ? bal : 0.0;  // bullet
+            if (type == 0) principal = k == term ? bal : annuity - interest;
+            else if (type == 1) principal = k == term ? bal : P / nrep;
+            else principal = k == term ? bal : 0.0;
           }
           bal -= principal;
-          if (interest_on) at(Line::interest, m, i) += interest;
-          if (cash_interest_on) at(Line::cash_interest, m, i) += interest;
-          if (principal_on) at(Line::cash_principal, m, i) += principal;
-          record(interest_row, m, i, interest);
-          record(principal_row, m, i, principal);
+          dues.push_back({d + k, interest, principal});
+        }
+        return d;
+      };
+      // Terms identical on every path (literal terms, the common case): one schedule for the
+      // block, added to every path (the same arithmetic, so the same bits as path by path).
+      if (!L_.keep_flows && !st_.base_case &&
+          uniform(lp.month) && uniform(lp.term) && uniform(lp.deferral) && uniform(lp.principal) && uniform(lp.rate)) {
+        double P = 0;
+        const int d = schedule_of(0, P);
+        if (d < 0) continue;
+        auto add = [&](Line l, int m, double v) {
+          double* row = L_.line(l) + static_cast<std::size_t>(m) * n_;
+          for (std::size_t i = 0; i < n_; ++i) row[i] += v;
+        };
+        if (draw_on) add(Line::cash_loans, d, P);
+        for (const Due& due : dues) {
+          if (interest_on) add(Line::interest, due.m, due.interest);
+          if (cash_interest_on) add(Line::cash_interest, due.m, due.interest);
+          if (principal_on) add(Line::cash_principal, due.m, due.principal);
+        }
+        continue;
+      }
+      for (std::size_t i = 0; i < n_; ++i) {
+        double P = 0;
+        const int d = schedule_of(i, P);
+        if (d < 0) continue;
+        if (draw_on) at(Line::cash_loans, d, i) += P;
+        record(draw_row, d, i, P);
+        for (const Due& due : dues) {
+          if (interest_on) at(Line::interest, due.m, i) += due.interest;
+          if (cash_interest_on) at(Line::cash_interest, due.m, i) += due.interest;
+          if (principal_on) at(Line::cash_principal, due.m, i) += due.principal;
+          record(interest_row, due.m, i, due.interest);
+          record(principal_row, due.m, i, due.principal);
         }
       }
     }
