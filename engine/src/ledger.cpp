@@ -332,8 +332,10 @@ class Builder {
   /// (share, month) per path and payment.
   void payment_terms(const std::vector<PaymentPlan>& pays, std::vector<double>& shares, std::vector<int>& months,
                      const std::string& owner, const std::vector<char>& active) {
-    shares.assign(pays.size() * n_, 0.0);
-    months.assign(pays.size() * n_, 0);
+    // every entry is written below: no zeroing (this runs once per agreement, 60 times a
+    // block for a monthly grant)
+    shares.resize(pays.size() * n_);
+    months.resize(pays.size() * n_);
     for (std::size_t k = 0; k < pays.size(); ++k) {
       run_program(st_, p_.payment_prog, pays[k].begin, pays[k].end);
       for (std::size_t i = 0; i < n_; ++i) {
