@@ -31,12 +31,15 @@ struct SolveOptions {
   std::uint64_t seed = 42;
   int threads = 0;
   Sampling sampling = Sampling::lhs;
+  /// Search first at coarse_paths_for(paths) (multi-fidelity); false: every evaluation at `paths`.
+  bool coarse = true;
 };
 
 struct SolveStep {
   double x = 0;
   Estimate metric;
   bool met = false;
+  long long paths = 0;  ///< the evaluation's number of paths (coarse or full)
 };
 
 struct SolveResult {
@@ -56,7 +59,16 @@ struct SolveResult {
   std::vector<SolveStep> steps;  ///< every evaluation, in order
   long long paths = 0;
   std::uint64_t seed = 0;
+  long long coarse_paths = 0;   ///< paths of the coarse search (0: none)
+  long long current_paths = 0;  ///< paths of the run at the current value (at_current)
+  int full_evaluations = 0;     ///< evaluations at `paths`
 };
+
+/// Smallest coarse search worth running: below it the coarse answer is too noisy to start from.
+inline constexpr long long kMinCoarsePaths = 1000;
+/// Paths of the coarse search for `paths` per evaluation: paths / 16, at least
+/// kMinCoarsePaths, and 0 (no coarse search) when that is more than a quarter of `paths`.
+long long coarse_paths_for(long long paths);
 
 /// The scenario with `input` set to the fixed value x (throws when the input is uncertain).
 Scenario with_input(const Scenario& s, const std::string& input, double x);
@@ -67,6 +79,9 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& options);
 /// pair of evaluations around x whose metrics differ by at least 2 se (else the widest pair);
 /// NaN when se is 0 or the metric does not vary.
 double answer_uncertainty(const std::vector<SolveStep>& steps, double x, double se);
+/// Signed slope of the metric in the input from the narrowest pair of steps around x whose
+/// metrics differ by at least 2 se; NaN when no pair does.
+double resolved_slope(const std::vector<SolveStep>& steps, double x, double se);
 nlohmann::json solve_json(const SolveResult& r);
 /// With `sc`, the input is named by its `label:` and `unit:` (its name in brackets).
 void print_solve(std::ostream& os, const SolveResult& r, Lang lang = Lang::fr, const Scenario* sc = nullptr);
