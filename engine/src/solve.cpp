@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <memory>
+#include <numbers>
 #include <tuple>
+#include <boost/math/special_functions/erf.hpp>
 #include <fmt/format.h>
 #include <ostream>
 #include <stdexcept>
@@ -159,10 +161,21 @@ RunOptions level_options(RunOptions ro, const Plan& p, Level& L) {
 
 }  // namespace
 
-long long coarse_paths_for(long long paths) {
-  const long long c = std::max(paths / 16, kMinCoarsePaths);
-  return 4 * c <= paths ? c : 0;
+std::vector<long long> fidelity_levels(long long paths) {
+  std::vector<long long> v{paths};
+  for (;;) {
+    const long long c = std::max(v.back() / 16, kMinCoarsePaths);
+    if (4 * c > v.back()) break;
+    v.push_back(c);
+  }
+  std::reverse(v.begin(), v.end());
+  return v;
 }
+
+namespace {
+double normal_quantile(double p) { return -std::sqrt(2.0) * boost::math::erfc_inv(2 * p); }
+double normal_density(double z) { return std::exp(-0.5 * z * z) / std::sqrt(2 * std::numbers::pi); }
+}  // namespace
 
 SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
   SolveResult res;
@@ -191,15 +204,16 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
   Target target = parse_target(o.target, base_plan);
   with_input(s, o.input, 0);  // validates the input name and kind
   res.current = current_value(s, o.input);
-  res.coarse_paths = o.coarse ? coarse_paths_for(o.paths) : 0;
+  res.levels = o.coarse ? fidelity_levels(o.paths) : std::vector<long long>{o.paths};
 
   RunOptions ro;
   ro.seed = o.seed;
   ro.threads = o.threads;
   ro.sampling = o.sampling;
-  Level full, coarse;
-  full.paths = o.paths;
-  coarse.paths = res.coarse_paths;
+  // the fidelities, coarsest first, the last at o.paths (sized once: the runs keep pointers)
+  std::vector<Level> levels;
+  for (long long n : res.levels) levels.push_back(Level{n, {}, {}, {}, {}, false});
+  Level& full = levels.back();
   auto run_at = [&](const Plan& p, Level& L) {
     const bool filling = !L.filled;
     RunOptions r = level_options(ro, p, L);
@@ -226,9 +240,10 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
       if (st.paths == L.paths) v.push_back(st);
     return v;
   };
-  Level& first_level = res.coarse_paths ? coarse : full;
-  res.at_current = run_at(base_plan, first_level);
-  res.current_paths = first_level.paths;
+  // the metric at the current value: at the finest coarse size (it is context, not the answer)
+  Level& current_level = levels.size() > 1 ? levels[levels.size() - 2] : full;
+  res.at_current = run_at(base_plan, current_level);
+  res.current_paths = current_level.paths;
 
   const double cur = res.current;
   const double lo0 = o.min ? *o.min : (std::isnan(cur) ? kNaN : (cur >= 0 ? 0.0 : 2 * cur));
@@ -237,13 +252,36 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
     throw std::invalid_argument(fmt::format("--vary {}: its value is an expression; give the search range with --min and --max", o.input));
   if (!(hi0 > lo0)) throw std::invalid_argument(fmt::format("the search range [{}, {}] is empty", lo0, hi0));
 
-  // g(x) <= 0 where the target is met: the metric minus the target value, or the reverse for >=
+  // g(x) <= 0 where the target is met: the metric minus the target value (the reverse for >=),
+  // on the probit scale for a probability with a target inside (0, 1): a probability of a
+  // shift of a roughly normal quantity is then roughly linear in the input, which the secant
+  // steps below need far from the answer.
+  const bool probit = target.metric.stat == Stat::prob && target.value > 0 && target.value < 1;
+  auto scale = [&](double m, long long n) {
+    if (!probit) return m;
+    const double eps = 0.5 / static_cast<double>(std::max(1LL, n));
+    return normal_quantile(std::clamp(m, eps, 1 - eps));
+  };
   const double sgn = target.cmp == Cmp::le || target.cmp == Cmp::lt ? 1 : -1;
-  auto g = [&](const SolveStep& st) { return sgn * (st.metric.value - target.value); };
+  auto g = [&](const SolveStep& st) { return sgn * (scale(st.metric.value, st.paths) - scale(target.value, st.paths)); };
+  // d(scale)/d(metric) at the target: converts a slope of the metric into one of g
+  const double dscale = probit ? 1 / normal_density(normal_quantile(target.value)) : 1.0;
   const double dir = o.maximise ? -1 : 1;  // from a value that fails toward the values that meet
   auto inside_noise = [](const SolveStep& f, const SolveStep& m) {
     const double sigma = std::max(f.metric.se, m.metric.se);
     return sigma > 0 && std::fabs(m.metric.value - f.metric.value) <= sigma;
+  };
+  // the slope of g in the input near x, from the finest level up to `upto` that resolves it
+  // (resolved_slope on g; the metric's standard error se at o.paths scaled as 1 / sqrt(paths))
+  auto slope_near = [&](double x, double se, std::size_t upto) {
+    for (std::size_t k = upto + 1; k-- > 0;) {
+      const double se_k = se * dscale * std::sqrt(static_cast<double>(o.paths) / static_cast<double>(levels[k].paths));
+      auto steps = steps_at(levels[k]);
+      for (auto& st : steps) st.metric.value = g(st);
+      const double sl = resolved_slope(steps, x, se_k);
+      if (std::isfinite(sl)) return sl;
+    }
+    return kNaN;
   };
 
   // The ends of the range (the top expanded while nothing meets the target, or, maximising,
@@ -298,12 +336,14 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
   // Refinement at level L between a failing value F and a meeting one M (either may be
   // missing at first: it is then searched for from the other, or from x_first), until the
   // bracket is within `tol`, or (precision) the metric differs by no more than its standard
-  // error across it. Steps: linear interpolation of g between F and M (secant; the slope
-  // `prior` when one end is missing), offset by a quarter of the noise width se / |slope|
-  // toward the end farther away, so that one evaluation replaces that end and the next the
-  // other; a bisection whenever the bracket has not halved in two steps (step functions,
-  // deterministic metrics). False when a value outside [bound_lo, bound_hi] would be needed
-  // or the evaluation budget ran out before a bracket.
+  // error across it. Each step is the secant (regula falsi, Illinois variant) crossing of g
+  // between F and M, or with one end missing the crossing extrapolated with the nearest
+  // resolved slope (else `prior`, in g units), offset toward the end to be replaced by a
+  // quarter (half when extrapolating) of the noise width se / |slope|, so that one evaluation
+  // replaces that end and the next the other. A bisection whenever the bracket has not halved
+  // in two steps or one end is a saturated probability (se 0), e.g. on the step functions of
+  // deterministic metrics. Not ok when a value outside [bound_lo, bound_hi] would be needed,
+  // or the evaluation budget ran out before both ends were found.
   struct Refined {
     bool ok = false;
     SolveStep fail, met;
@@ -311,40 +351,42 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
   auto refine = [&](Level& L, std::optional<SolveStep> F, std::optional<SolveStep> M, double x_first, double prior,
                     double step0, double tol, bool precision, double bound_lo, double bound_hi) {
     Refined out;
-    double w_prev1 = INFINITY, w_prev2 = INFINITY, miss = step0;
+    double w_prev1 = INFINITY, w_prev2 = INFINITY, miss = step0, kf = 1, km = 1;
+    int last = 0;  // +1: the last evaluation replaced M, -1: F
     for (;;) {
       double x = x_first;
       if (F && M) {
         const double width = std::fabs(M->x - F->x);
         if (width <= tol || (precision && inside_noise(*F, *M)) || evals >= o.max_evaluations) break;
         const double se = std::max(F->metric.se, M->metric.se);
-        double slope = sgn * resolved_slope(steps_at(L), 0.5 * (F->x + M->x), se);
-        if (!std::isfinite(slope) || slope * dir >= 0) slope = prior;
-        const double noise = se > 0 && std::isfinite(slope) && slope != 0 ? se / std::fabs(slope) : 0;
-        const double gf = g(*F), gm = g(*M);
+        const double slope = slope_near(0.5 * (F->x + M->x), se * std::sqrt(static_cast<double>(L.paths) / static_cast<double>(o.paths)),
+                                        static_cast<std::size_t>(&L - levels.data()));
+        const double noise = se > 0 && std::isfinite(slope) && slope != 0 ? se * dscale / std::fabs(slope) : 0;
+        const double gf = g(*F) * kf, gm = g(*M) * km;
         const double t = gf > gm ? gf / (gf - gm) : 0.5;
         const double r = F->x + (M->x - F->x) * std::clamp(t, 0.0, 1.0);
         const bool toward_met = std::fabs(M->x - r) >= std::fabs(r - F->x);
         x = r + (toward_met ? dir : -dir) * std::max(noise / 4, tol / 4);
         const double a = std::min(F->x, M->x) + 0.01 * width, b = std::max(F->x, M->x) - 0.01 * width;
         x = std::clamp(x, a, b);
-        if (width > 0.5 * w_prev2) x = 0.5 * (F->x + M->x);  // not converging: bisect
+        const bool saturated = (F->metric.se > 0) != (M->metric.se > 0);
+        if (width > 0.5 * w_prev2 || saturated) x = 0.5 * (F->x + M->x);
         w_prev2 = w_prev1;
         w_prev1 = width;
       } else if (F || M) {
         if (evals >= o.max_evaluations) return out;
         const SolveStep& e = F ? *F : *M;
         const double toward = F ? dir : -dir;  // toward the missing end
-        // the slope: from e and the nearest other evaluation at this level, when resolved
+        // the slope of g: from e and the nearest other evaluation at this level, when resolved
         double slope = kNaN, nearest = INFINITY;
         for (const auto& st : steps_at(L))
           if (st.x != e.x && std::fabs(st.x - e.x) < nearest) {
             nearest = std::fabs(st.x - e.x);
-            const double dg = g(e) - g(st);
-            slope = std::fabs(dg) >= 2 * std::max(e.metric.se, st.metric.se) ? dg / (e.x - st.x) : kNaN;
+            const bool resolved = std::fabs(e.metric.value - st.metric.value) >= 2 * std::max(e.metric.se, st.metric.se);
+            slope = resolved ? (g(e) - g(st)) / (e.x - st.x) : kNaN;
           }
         if (!std::isfinite(slope) || slope * dir >= 0) slope = prior;
-        const double noise = e.metric.se > 0 && std::isfinite(slope) && slope != 0 ? e.metric.se / std::fabs(slope) : 0;
+        const double noise = e.metric.se > 0 && std::isfinite(slope) && slope != 0 ? e.metric.se * dscale / std::fabs(slope) : 0;
         double step = std::isfinite(slope) && slope * dir < 0 ? (-g(e) / slope) * toward + std::max(noise / 2, tol / 2) : kNaN;
         if (!(step > 0) || !std::isfinite(step)) {
           step = miss;  // no usable slope: steps doubling in length
@@ -354,15 +396,25 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
       }
       if (!(x >= bound_lo && x <= bound_hi)) return out;
       SolveStep st = eval(x, L);
-      if (st.met && (!M || (x - M->x) * dir < 0)) M = st;
-      if (!st.met && (!F || (x - F->x) * dir > 0)) F = st;
+      if (st.met && (!M || (x - M->x) * dir < 0)) {
+        M = st;
+        km = 1;
+        if (last == 1) kf *= 0.5;  // Illinois: F kept twice, its weight halved
+        last = 1;
+      }
+      if (!st.met && (!F || (x - F->x) * dir > 0)) {
+        F = st;
+        kf = 1;
+        if (last == -1) km *= 0.5;
+        last = -1;
+      }
     }
     out.ok = F && M;
     if (out.ok) out.fail = *F, out.met = *M;
     return out;
   };
 
-  auto finish = [&](const Refined& r, double tol, bool precision, const std::vector<SolveStep>& slope_steps, double slope_se) {
+  auto finish = [&](const Refined& r, double tol, bool precision) {
     const bool smallest = !o.maximise;
     res.found = true;
     res.value = r.met.x;
@@ -371,49 +423,44 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
     res.hi = std::max(r.fail.x, r.met.x);
     res.tolerance = tol;
     res.stopped_at_precision = precision && inside_noise(r.fail, r.met);
-    // the slope from the full-size evaluations when they resolve it, else from the coarse ones
-    // (same metric, same slope; they span a wider range)
+    // the slope from the full-size evaluations when they resolve it, else from the coarser
+    // ones (same metric, same slope; they span a wider range)
     const double se = r.met.metric.se;
-    const auto fs = steps_at(full);
-    if (se > 0 && std::isnan(resolved_slope(fs, r.met.x, se)) && !slope_steps.empty()) {
-      const double sl = std::fabs(resolved_slope(slope_steps, r.met.x, slope_se));
-      res.uncertainty = std::isfinite(sl) && sl > 0 ? se / sl : answer_uncertainty(slope_steps, r.met.x, se);
-    } else {
-      res.uncertainty = answer_uncertainty(fs, r.met.x, se);
-    }
+    const double sl = std::fabs(slope_near(r.met.x, se, levels.size() - 1));
+    res.uncertainty = se > 0 && std::isfinite(sl) && sl > 0 ? se * dscale / sl : answer_uncertainty(steps_at(full), r.met.x, se);
     res.message = res.stopped_at_precision
                       ? fmt::format("{} value meeting the target, to Monte Carlo precision (bracket {:.3g} wide)",
                                     smallest ? "smallest" : "largest", res.hi - res.lo)
                       : fmt::format("{} value meeting the target, to within {:.3g}", smallest ? "smallest" : "largest", tol);
   };
 
-  // 1. Multi-fidelity: the whole search first at coarse_paths (same seed), to its precision.
-  if (res.coarse_paths) {
-    Bracket b = bracket(coarse);
+  // 1. Multi-fidelity: the whole search first at the coarsest size (same seed: common random
+  // numbers), to its Monte Carlo precision; then each finer size starts from the answer of the
+  // one below: its interpolated crossing first, then toward the other side with its slope.
+  if (levels.size() > 1) {
+    Bracket b = bracket(levels[0]);
     if (b.kind == Bracket::found) {
       const double tol = o.tolerance > 0 ? o.tolerance : (b.hi - b.lo) / 1e4;
-      Refined c = refine(coarse, b.fail, b.met, kNaN, kNaN, b.hi - b.lo, tol, true, b.lo, b.hi);
-      if (c.ok) {
-        // 2. At full size, from the coarse answer: the first value is the coarse bracket's
-        // interpolated crossing, then the search toward the other side with the coarse slope.
-        const auto cs = steps_at(coarse);
-        const double se_c = std::max(c.fail.metric.se, c.met.metric.se);
-        const double slope_c = sgn * resolved_slope(cs, c.met.x, se_c);
-        const double gf = g(c.fail), gm = g(c.met);
-        const double x0 = gf > gm ? c.fail.x + (c.met.x - c.fail.x) * std::clamp(gf / (gf - gm), 0.0, 1.0) : c.met.x;
-        const double u_c = se_c > 0 && std::isfinite(slope_c) && slope_c != 0 ? se_c / std::fabs(slope_c) : 0;
-        const double step0 = std::max({2 * u_c, std::fabs(c.met.x - c.fail.x), tol});
-        const double bound_lo = lo0, bound_hi = o.max ? *o.max : Limits::max_abs_value;
-        const bool precision = o.tolerance <= 0;
-        Refined f = refine(full, std::nullopt, std::nullopt, x0, slope_c, step0, tol, precision, bound_lo, bound_hi);
-        if (f.ok) {
-          finish(f, tol, precision, cs, se_c);
-          return res;
-        }
+      Refined prev = refine(levels[0], b.fail, b.met, kNaN, kNaN, b.hi - b.lo, tol, true, b.lo, b.hi);
+      bool precision = true;
+      for (std::size_t k = 1; prev.ok && k < levels.size(); ++k) {
+        const double se = std::max(prev.fail.metric.se, prev.met.metric.se);
+        const double slope = slope_near(prev.met.x, se * std::sqrt(static_cast<double>(levels[k - 1].paths) / static_cast<double>(o.paths)), k - 1);
+        const double gf = g(prev.fail), gm = g(prev.met);
+        const double x0 = gf > gm ? prev.fail.x + (prev.met.x - prev.fail.x) * std::clamp(gf / (gf - gm), 0.0, 1.0) : prev.met.x;
+        const double u = se > 0 && std::isfinite(slope) && slope != 0 ? se * dscale / std::fabs(slope) : 0;
+        const double step0 = std::max({2 * u, std::fabs(prev.met.x - prev.fail.x), tol});
+        precision = k + 1 < levels.size() || o.tolerance <= 0;
+        prev = refine(levels[k], std::nullopt, std::nullopt, x0, slope, step0, tol, precision, lo0,
+                      o.max ? *o.max : Limits::max_abs_value);
+      }
+      if (prev.ok) {
+        finish(prev, tol, precision);
+        return res;
       }
     }
-    // the coarse search ended at a bound of the range, or the full-size search left the range:
-    // the search is done again at full size (what a single-fidelity search does)
+    // the coarse search ended at a bound of the range, or a finer one left the range: the
+    // search is done again at full size (what a single-fidelity search does)
   }
 
   Bracket b = bracket(full);
@@ -436,7 +483,7 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
   const double tol = o.tolerance > 0 ? o.tolerance : (b.hi - b.lo) / 1e4;
   const bool precision = o.tolerance <= 0;
   Refined r = refine(full, b.fail, b.met, kNaN, kNaN, b.hi - b.lo, tol, precision, b.lo, b.hi);
-  finish(r, tol, precision, {}, 0);
+  finish(r, tol, precision);
   return res;
 }
 
@@ -464,13 +511,20 @@ nlohmann::json solve_json(const SolveResult& r) {
           {"stopped_at_precision", r.stopped_at_precision},
           {"message", r.message},
           {"paths", r.paths},
-          {"coarse_paths", r.coarse_paths},
+          {"levels", r.levels},
           {"full_evaluations", r.full_evaluations},
           {"seed", r.seed},
           {"evaluations", steps}};
 }
 
 namespace {
+
+/// The coarse sizes of a multi-fidelity search, coarsest first: "1000 then 6250".
+std::string coarse_list(const SolveResult& r, const char* then) {
+  std::string out;
+  for (std::size_t k = 0; k + 1 < r.levels.size(); ++k) out += (k ? then : "") + std::to_string(r.levels[k]);
+  return out;
+}
 
 /// r.message in French, rebuilt from the result's fields (solve_input words it in English for
 /// the JSON).
@@ -501,11 +555,11 @@ void print_solve(std::ostream& os, const SolveResult& r, Lang lang, const Scenar
     os << fmt::format("amorce recherche d'objectif — {}\n{} valeur de {} telle que {}\n{} scénarios simulés par évaluation{}, graine {} "
                       "(nombres aléatoires communs)\n\n",
                       r.scenario, r.maximise ? "plus grande" : "plus petite", who, r.target, r.paths,
-                      r.coarse_paths ? fmt::format(" (recherche d'abord sur {})", r.coarse_paths) : "", r.seed);
+                      r.levels.size() > 1 ? fmt::format(" (recherche d'abord sur {})", coarse_list(r, " puis ")) : "", r.seed);
   else
     os << fmt::format("amorce solve — {}\n{} {} such that {}\n{} paths per evaluation{}, seed {} (common random numbers)\n\n",
                       r.scenario, r.maximise ? "largest" : "smallest", who, r.target, r.paths,
-                      r.coarse_paths ? fmt::format(" (searched first with {})", r.coarse_paths) : "", r.seed);
+                      r.levels.size() > 1 ? fmt::format(" (searched first with {})", coarse_list(r, " then ")) : "", r.seed);
   auto g = [fr](double v, const char* spec) {
     std::string s = fmt::format(fmt::runtime(spec), v);
     if (fr) std::replace(s.begin(), s.end(), '.', ',');
@@ -536,12 +590,12 @@ void print_solve(std::ostream& os, const SolveResult& r, Lang lang, const Scenar
     os << fmt::format("\n{} évaluations{}. Le ± de l'indicateur est son erreur type Monte Carlo ; celui de la réponse est cette "
                       "erreur divisée par la pente de l'indicateur en {} : avec une autre graine, la réponse bougerait d'environ "
                       "autant.\n",
-                      r.steps.size(), r.coarse_paths ? fmt::format(" dont {} sur {} scénarios", r.full_evaluations, r.paths) : "",
+                      r.steps.size(), r.levels.size() > 1 ? fmt::format(" dont {} sur {} scénarios", r.full_evaluations, r.paths) : "",
                       r.input);
   else
     os << fmt::format("\n{} evaluations{}. The metric's ± is its Monte Carlo standard error; the answer's ± is that error "
                       "divided by the metric's slope in {}: with another seed the answer would move by about that much.\n",
-                      r.steps.size(), r.coarse_paths ? fmt::format(", {} of them with {} paths", r.full_evaluations, r.paths) : "",
+                      r.steps.size(), r.levels.size() > 1 ? fmt::format(", {} of them with {} paths", r.full_evaluations, r.paths) : "",
                       r.input);
 }
 

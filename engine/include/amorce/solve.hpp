@@ -31,7 +31,7 @@ struct SolveOptions {
   std::uint64_t seed = 42;
   int threads = 0;
   Sampling sampling = Sampling::lhs;
-  /// Search first at coarse_paths_for(paths) (multi-fidelity); false: every evaluation at `paths`.
+  /// Search first at the coarse sizes of fidelity_levels(paths); false: every evaluation at `paths`.
   bool coarse = true;
 };
 
@@ -59,16 +59,17 @@ struct SolveResult {
   std::vector<SolveStep> steps;  ///< every evaluation, in order
   long long paths = 0;
   std::uint64_t seed = 0;
-  long long coarse_paths = 0;   ///< paths of the coarse search (0: none)
+  std::vector<long long> levels;  ///< path counts of the search, coarsest first (fidelity_levels)
   long long current_paths = 0;  ///< paths of the run at the current value (at_current)
   int full_evaluations = 0;     ///< evaluations at `paths`
 };
 
 /// Smallest coarse search worth running: below it the coarse answer is too noisy to start from.
 inline constexpr long long kMinCoarsePaths = 1000;
-/// Paths of the coarse search for `paths` per evaluation: paths / 16, at least
-/// kMinCoarsePaths, and 0 (no coarse search) when that is more than a quarter of `paths`.
-long long coarse_paths_for(long long paths);
+/// Path counts of the multi-fidelity search for `paths` per evaluation, coarsest first, the
+/// last `paths`: each size is the next one / 16 (at least kMinCoarsePaths) while that is at
+/// most a quarter of it. 100 000 -> {1 000, 6 250, 100 000}; 4 000 -> {1 000, 4 000}; 3 000 -> {3 000}.
+std::vector<long long> fidelity_levels(long long paths);
 
 /// The scenario with `input` set to the fixed value x (throws when the input is uncertain).
 Scenario with_input(const Scenario& s, const std::string& input, double x);
