@@ -240,8 +240,9 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
       if (st.paths == L.paths) v.push_back(st);
     return v;
   };
-  // the metric at the current value: at the finest coarse size (it is context, not the answer)
-  Level& current_level = levels.size() > 1 ? levels[levels.size() - 2] : full;
+  // the metric at the current value: context, not the answer, so at the finest coarse size
+  // when that has at least kMinCurrentPaths paths (se <= 0.008 on a probability), else at full size
+  Level& current_level = levels.size() > 1 && levels[levels.size() - 2].paths >= kMinCurrentPaths ? levels[levels.size() - 2] : full;
   res.at_current = run_at(base_plan, current_level);
   res.current_paths = current_level.paths;
 

@@ -66,6 +66,9 @@ struct SolveResult {
 
 /// Smallest coarse search worth running: below it the coarse answer is too noisy to start from.
 inline constexpr long long kMinCoarsePaths = 1000;
+/// The metric at the input's current value (SolveResult::at_current) is taken at the finest
+/// coarse size when it has at least this many paths, else at full size.
+inline constexpr long long kMinCurrentPaths = 4000;
 /// Path counts of the multi-fidelity search for `paths` per evaluation, coarsest first, the
 /// last `paths`: each size is the next one / 16 (at least kMinCoarsePaths) while that is at
 /// most a quarter of it. 100 000 -> {1 000, 6 250, 100 000}; 4 000 -> {1 000, 4 000}; 3 000 -> {3 000}.
