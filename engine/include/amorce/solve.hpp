@@ -1,10 +1,26 @@
 #pragma once
 /// Goal seeking: the smallest (or, maximising, the largest) value of a fixed input that meets
-/// a target such as "prob(shortfall) <= 0.1". Every evaluation is a full Monte Carlo run with
-/// the same seed and paths (common random numbers), so the metric is a deterministic, in
-/// practice monotone, function of the input; the bracket is then bisected (robust on the
-/// step functions that probabilities are under common random numbers) until it is inside the
-/// answer's Monte Carlo uncertainty: bisecting further would only chase the noise of one seed.
+/// a target such as "prob(shortfall) <= 0.1". Every evaluation is a Monte Carlo run with the
+/// same seed (common random numbers), so the metric is a deterministic, in practice monotone,
+/// function of the input. The answer is a value evaluated at the requested paths that meets
+/// the target, next to one evaluated at the requested paths that fails, the two close enough
+/// that the metric differs by no more than its standard error across them (the bracket is
+/// inside the answer's Monte Carlo uncertainty: going further would only chase the noise of
+/// one seed), or within --tol.
+///
+/// Multi-fidelity search (fidelity_levels: 100 000 paths -> 1 000, 6 250, 100 000):
+///  1. at the coarsest size, the ends of the range (the top expanded while nothing meets the
+///     target), then secant steps (regula falsi, Illinois; on the probit scale for a
+///     probability, where a shifted, roughly normal quantity is linear) with a bisection
+///     whenever the bracket does not halve in two steps, to that size's precision;
+///  2. at each finer size, from the answer of the size below: first the crossing interpolated
+///     in its final bracket, then toward the other side with the slope measured at the
+///     coarser sizes, each step aimed a fraction of the noise width (se / slope) past the
+///     predicted crossing, so that typically 2 to 4 runs at full size make the final bracket;
+///  3. a step that would leave the search range, or a coarse search that ends at a bound (met
+///     at the bottom, nothing met), falls back to the same search entirely at full size.
+/// The sampled inputs draw the same uniforms at every evaluation (the varied input is a fixed
+/// one): each size keeps them from its first run and later runs read them (bit-identical).
 #include <cstdint>
 #include <iosfwd>
 #include <limits>
