@@ -136,6 +136,15 @@ TEST(Solve, DeterministicEquityForNonNegativeCash) {
   ASSERT_TRUE(res.found) << res.message;
   EXPECT_NEAR(res.value, 12000, 0.011);
   EXPECT_NEAR(res.current, 0, 0);
+  // the same through the multi-fidelity search (1 000 then 4 000 paths): a deterministic
+  // metric is the same at every size, the full-size bracket is within the tolerance
+  o.paths = 4000;
+  SolveResult mf = solve_input(sc, o);
+  ASSERT_TRUE(mf.found) << mf.message;
+  EXPECT_EQ(mf.levels, (std::vector<long long>{1000, 4000}));
+  EXPECT_NEAR(mf.value, 12000, 0.011);
+  EXPECT_LE(mf.hi - mf.lo, 0.01);
+  EXPECT_LE(mf.full_evaluations, 4);
 }
 
 // kReserve with a second uncertain input correlated with the first (the copula path of the
