@@ -98,10 +98,12 @@ TEST(Solve, StopsAtMonteCarloPrecisionWithAnUncertainty) {
   EXPECT_LE(res.value - expected, res.hi - res.lo);    // the exact answer is inside the bracket
   EXPECT_LE(res.hi - res.lo, 2 * res.uncertainty);     // ...which is inside the uncertainty
   EXPECT_LE(res.achieved.value, 0.1);
-  // far fewer evaluations than bisecting to 1 €
+  // never more evaluations than narrowing to 1 € (the secant steps make that cheap too: the
+  // bisection of the single-fidelity search needed 4 more)
   o.tolerance = 1;
   SolveResult fine = solve_input(sc, o);
-  EXPECT_LT(res.steps.size() + 3, fine.steps.size());
+  EXPECT_LE(res.steps.size(), fine.steps.size());
+  EXPECT_LE(fine.hi - fine.lo, 1.0);
   // another seed: the answers agree within 4 sigma
   o.tolerance = 0;
   o.seed = 12;

@@ -366,8 +366,11 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
         const double gf = g(*F) * kf, gm = g(*M) * km;
         const double t = gf > gm ? gf / (gf - gm) : 0.5;
         const double r = F->x + (M->x - F->x) * std::clamp(t, 0.0, 1.0);
+        // the offset: a quarter of the noise width (of the tolerance when one is asked for), at
+        // most half the way to the end it is to replace
         const bool toward_met = std::fabs(M->x - r) >= std::fabs(r - F->x);
-        x = r + (toward_met ? dir : -dir) * std::max(noise / 4, tol / 4);
+        const double room = toward_met ? std::fabs(M->x - r) : std::fabs(r - F->x);
+        x = r + (toward_met ? dir : -dir) * std::min((precision ? std::max(noise, tol) : tol) / 4, room / 2);
         const double a = std::min(F->x, M->x) + 0.01 * width, b = std::max(F->x, M->x) - 0.01 * width;
         x = std::clamp(x, a, b);
         const bool saturated = (F->metric.se > 0) != (M->metric.se > 0);
@@ -388,7 +391,8 @@ SolveResult solve_input(const Scenario& s, const SolveOptions& o) {
           }
         if (!std::isfinite(slope) || slope * dir >= 0) slope = prior;
         const double noise = e.metric.se > 0 && std::isfinite(slope) && slope != 0 ? e.metric.se * dscale / std::fabs(slope) : 0;
-        double step = std::isfinite(slope) && slope * dir < 0 ? (-g(e) / slope) * toward + std::max(noise / 2, tol / 2) : kNaN;
+        const double margin = (precision ? std::max(noise, tol) : tol) / 2;
+        double step = std::isfinite(slope) && slope * dir < 0 ? (-g(e) / slope) * toward + margin : kNaN;
         if (!(step > 0) || !std::isfinite(step)) {
           step = miss;  // no usable slope: steps doubling in length
           miss *= 2;
