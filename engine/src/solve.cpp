@@ -110,7 +110,7 @@ namespace {
 /// One fidelity of the search: a number of paths, and the per-path uniforms of the sampled
 /// inputs, kept from the first run at that size. The solved input is a fixed one, so every
 /// evaluation draws exactly the same uniforms (common random numbers): later runs read them
-/// instead of recomputing the LHS permutations and Philox streams (~17 % of a run).
+/// instead of recomputing the LHS permutations and Philox streams (~15 % of a run).
 struct Level {
   long long paths = 0;
   std::vector<double> uniforms;  ///< [row * paths + path], after the copula
