@@ -21,6 +21,8 @@
 ///     at the bottom, nothing met), falls back to the same search entirely at full size.
 /// The sampled inputs draw the same uniforms at every evaluation (the varied input is a fixed
 /// one): each size keeps them from its first run and later runs read them (bit-identical).
+/// The metric at the input's current value is context, not the answer: it is taken at the
+/// finest coarse size when that has kMinCurrentPaths paths (SolveResult::current_paths).
 #include <cstdint>
 #include <iosfwd>
 #include <limits>
@@ -67,7 +69,9 @@ struct SolveResult {
   Estimate at_current;
   double lo = 0, hi = 0, tolerance = 0;  ///< final search range
   /// Monte Carlo uncertainty of the answer: the metric's standard error divided by the local
-  /// slope of the metric in the input (NaN when the metric does not vary, e.g. deterministic).
+  /// slope of the metric in the input (from the full-size evaluations when a pair of them
+  /// resolves it, else from the coarser sizes, on the probit scale for a probability; NaN
+  /// when the metric does not vary, e.g. deterministic).
   double uncertainty = std::numeric_limits<double>::quiet_NaN();
   bool stopped_at_precision = false;  ///< bisection stopped because the bracket was inside it
   bool maximise = false;
