@@ -10,6 +10,7 @@
 #include <string>
 
 #include "amorce/portfolio.hpp"
+#include "amorce/run_part.hpp"
 
 namespace amorce::cli {
 
@@ -55,6 +56,17 @@ class MpiSession {
 
   /// Rank 0 receives every rank's columns appended in rank (= block) order.
   void gather(PortfolioColumns& local);
+  /// Rank 0 receives every rank's values appended in rank order (a metrics run's share).
+  void gather(std::vector<double>& local);
+
+  /// `amorce run` across ranks (run_part.hpp): a rank > 0 sends its part to rank 0, which
+  /// receives them in rank (= block) order. Called once every rank has agreed its run went well.
+  void send_run_part(const RunPart& part);
+  RunPart recv_run_part(int from);
+
+  /// Worker threads of this rank: `requested`, or with 0 the machine's cores shared among the
+  /// ranks running on it (Open MPI / Slurm say how many share it).
+  int threads_per_rank(int requested) const;
 
  private:
   struct Impl;
