@@ -297,6 +297,12 @@ RunPart MpiSession::recv_run_part(int) { return {}; }
 
 #endif
 
+int MpiSession::launcher_rank() {
+  for (const char* v : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
+    if (const char* r = std::getenv(v)) return std::max(0, std::atoi(r));
+  return 0;
+}
+
 int MpiSession::threads_per_rank(int requested) const {
   if (requested > 0 || !active()) return requested;
   const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");

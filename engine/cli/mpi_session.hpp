@@ -34,6 +34,9 @@ class MpiSession {
   bool active() const { return size_ > 1 || impl_ != nullptr; }
   /// True when this build was configured with AMORCE_MPI.
   static bool built_with_mpi();
+  /// This process's rank as its MPI launcher set it in the environment (0 when started alone),
+  /// read without initialising MPI: commands that do not split their work run on rank 0 only.
+  static int launcher_rank();
 
   /// Every rank runs `f`; if it throws on any rank, every rank learns it and throws
   /// RemoteFailure: on rank 0 with the lowest failing rank's message (prefixed with its rank
