@@ -172,7 +172,7 @@ namespace {
 #endif
 }
 
-Result run_shell(const std::string& cmd) {
+[[maybe_unused]] Result run_shell(const std::string& cmd) {
   static TempDir io;
   const auto out = io.path / "stdout", err = io.path / "stderr";
   const std::string full = "timeout -s KILL 120 " + cmd + " >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
