@@ -197,14 +197,18 @@ std::map<std::string, std::string> files_of(const std::filesystem::path& dir) {
 
 TEST(RunMpi, SameJsonMetricsAndFilesOnAnyRanksAndThreads) {
   TempDir d;
-  const std::string keep = " --keep-paths --keep-inputs --format json --out ";
-  Result one = amorce_test::amorce(kRun + " --threads 1" + keep + quote((d.path / "one").string()));
+  // every file of --out, and the funder's report written into the same directory
+  auto keep = [&](const std::string& name) {
+    const std::string dir = (d.path / name).string();
+    return " --keep-paths --keep-inputs --format json --out " + quote(dir) + " --report " + quote(dir + "/report.html");
+  };
+  Result one = amorce_test::amorce(kRun + " --threads 1" + keep("one"));
   ASSERT_EQ(one.status, 0) << one.err;
-  Result two = amorce_test::amorce(kRun + " --threads 2" + keep + quote((d.path / "two").string()));
+  Result two = amorce_test::amorce(kRun + " --threads 2" + keep("two"));
   ASSERT_EQ(two.status, 0) << two.err;
   EXPECT_EQ(one.out, two.out);
   const auto files = files_of(d.path / "one");
-  EXPECT_TRUE(files.count("paths.csv") && files.count("inputs.csv") && files.count("summary.json"));
+  EXPECT_TRUE(files.count("paths.csv") && files.count("inputs.csv") && files.count("summary.json") && files.count("report.html"));
   EXPECT_EQ(files_of(d.path / "two"), files);
   const std::string metrics = " --metrics " + quote("shortfall,p90(funding_need),cash@end") + " --format json";
   Result m1 = amorce_test::amorce(kRun + " --threads 1" + metrics);
@@ -213,7 +217,7 @@ TEST(RunMpi, SameJsonMetricsAndFilesOnAnyRanksAndThreads) {
   for (int ranks : {2, 3}) {
     const std::string threads = ranks == 2 ? " --threads 1" : " --threads 2";
     const std::string dir = (d.path / ("ranks" + std::to_string(ranks))).string();
-    Result r = run_shell(mpirun(ranks) + quote(kCli) + kRun + threads + keep + quote(dir));
+    Result r = run_shell(mpirun(ranks) + quote(kCli) + kRun + threads + keep("ranks" + std::to_string(ranks)));
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out, one.out) << ranks << " ranks";
     const auto got = files_of(dir);
