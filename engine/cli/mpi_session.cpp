@@ -227,34 +227,32 @@ void MpiSession::gather(std::vector<double>& local) {
 }
 
 namespace {
-constexpr int kTagPart = 9;
+constexpr int kTagPart = 9, kTagGo = 10;
 constexpr std::size_t kChunk = std::size_t{1} << 27;  // elements per message (an int count)
 
-/// Waits for a request without spinning a core the other ranks may need.
-void quiet_wait(mpi::request& req) {
-  while (!req.test()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-}
-
+// Parts move with blocking calls (Open MPI's progress engine copies a large message only while
+// a call polls it: a test every millisecond would take seconds for tens of MB); a rank waits
+// for its turn without spinning (rank 0's go message), so the waiting ranks leave their cores
+// to the transfer and to rank 0's merge.
 template <class T>
 void send_array(const mpi::communicator& world, const std::vector<T>& v) {
-  for (std::size_t at = 0; at < v.size(); at += kChunk) {
-    mpi::request req = world.isend(0, kTagPart, v.data() + at, static_cast<int>(std::min(kChunk, v.size() - at)));
-    quiet_wait(req);
-  }
+  for (std::size_t at = 0; at < v.size(); at += kChunk)
+    world.send(0, kTagPart, v.data() + at, static_cast<int>(std::min(kChunk, v.size() - at)));
 }
 
 template <class T>
 void recv_array(const mpi::communicator& world, int from, std::vector<T>& v, unsigned long long n) {
   v.resize(n);
-  for (std::size_t at = 0; at < v.size(); at += kChunk) {
-    mpi::request req = world.irecv(from, kTagPart, v.data() + at, static_cast<int>(std::min(kChunk, v.size() - at)));
-    quiet_wait(req);
-  }
+  for (std::size_t at = 0; at < v.size(); at += kChunk)
+    world.recv(from, kTagPart, v.data() + at, static_cast<int>(std::min(kChunk, v.size() - at)));
 }
 }  // namespace
 
 void MpiSession::send_run_part(const RunPart& p) {
   if (!impl_ || rank_ == 0) return;
+  int go = 0;
+  mpi::request turn = impl_->world.irecv(0, kTagGo, go);
+  while (!turn.test()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   const std::vector<unsigned long long> head = {p.block_begin,       p.block_end,        p.path_begin,         p.path_end,
                                                 p.indicators.size(), p.kept_cash.size(), p.kept_inputs.size(), p.blocks.size()};
   send_array(impl_->world, head);
@@ -267,6 +265,7 @@ void MpiSession::send_run_part(const RunPart& p) {
 RunPart MpiSession::recv_run_part(int from) {
   RunPart p;
   if (!impl_ || rank_ != 0) return p;
+  impl_->world.send(from, kTagGo, 1);
   std::vector<unsigned long long> head;
   recv_array(impl_->world, from, head, 8);
   p.block_begin = head[0];

@@ -190,6 +190,11 @@ RunResult detail::run_blocks(const Plan& full_plan, const RunOptions& opt, RunPa
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> merged{0};  // blocks merged into every part: always a prefix
   const std::size_t window = 4 * static_cast<std::size_t>(threads);
+  // share 0 of a split run merges every share's sketches (run_part.hpp): with one worker, the
+  // calling thread merges while the worker simulates, instead of the worker doing both in turn
+  // while the other processes only simulate
+  const bool caller_merges = opt.share_count > 1 && !out_part && threads == 1;
+  std::atomic<std::size_t> published{0};
   std::exception_ptr error;
   std::atomic<bool> failed{false};
 
@@ -345,7 +350,15 @@ RunResult detail::run_blocks(const Plan& full_plan, const RunOptions& opt, RunPa
         fail(std::current_exception());
         return;
       }
-      drain_all();
+      if (!caller_merges) {
+        drain_all();
+        continue;
+      }
+      {
+        std::lock_guard lk(mu);
+        ++published;
+      }
+      cv.notify_all();
     }
   };
 
@@ -353,10 +366,12 @@ RunResult detail::run_blocks(const Plan& full_plan, const RunOptions& opt, RunPa
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
   auto last_print = t0;
   bool printed = false;
+  std::size_t seen = 0;
   while (merged < n_here && !failed) {
     {
       std::unique_lock lk(mu);
-      cv.wait_for(lk, std::chrono::milliseconds(50), [&] { return merged == n_here || failed; });
+      cv.wait_for(lk, std::chrono::milliseconds(50), [&] { return merged == n_here || failed || published != seen; });
+      seen = published;
     }
     drain_all();
     if (opt.on_progress) opt.on_progress(std::min(P1 - P0, merged * B));
