@@ -407,7 +407,8 @@ RunResult detail::run_blocks(const Plan& full_plan, const RunOptions& opt, RunPa
       for (int k = 0; k < kIndicatorCount; ++k)
         std::copy_n(p.indicators.data() + static_cast<std::size_t>(k) * np, np,
                     r.indicators.data() + static_cast<std::size_t>(k) * N + p.path_begin);
-      std::copy(p.kept_cash.begin(), p.kept_cash.end(), r.kept_cash.begin() + static_cast<std::ptrdiff_t>(p.path_begin * H));
+      if (!p.kept_cash.empty())
+        std::copy(p.kept_cash.begin(), p.kept_cash.end(), r.kept_cash.begin() + static_cast<std::ptrdiff_t>(p.path_begin * H));
       for (std::size_t k = 0; k < input_slots.size(); ++k)
         std::copy_n(p.kept_inputs.data() + k * np, np, r.kept_inputs.data() + k * N + p.path_begin);
       expect = p.block_end;
