@@ -64,14 +64,7 @@ Command add_portfolio_command(CLI::App& app) {
                 if (o->sampling == "mc") opt.sampling = Sampling::mc;
                 if (o->sampling == "lhs") opt.sampling = Sampling::lhs;
                 if (o->sampling == "sobol") opt.sampling = Sampling::sobol;
-                opt.threads = o->threads;
-                if (opt.threads == 0 && mpi.active()) {
-                  // ranks sharing a machine share its cores (Open MPI / Slurm say how many share it)
-                  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
-                  if (!local) local = std::getenv("SLURM_NTASKS_PER_NODE");
-                  const int share = local ? std::max(1, std::atoi(local)) : 1;
-                  opt.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / share);
-                }
+                opt.threads = mpi.threads_per_rank(o->threads);  // ranks sharing a machine share its cores
                 check_memory(portfolio_memory_bytes(pf.members.size(), opt.paths),
                              fmt::format("{} projects x {} paths", pf.members.size(), opt.paths), "--paths");
               });

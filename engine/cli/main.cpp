@@ -5,6 +5,7 @@
 #include "amorce/atomic_file.hpp"
 #include "amorce/error.hpp"
 #include "commands.hpp"
+#include "mpi_session.hpp"
 
 using namespace amorce;
 
@@ -19,7 +20,13 @@ int main(int argc, char** argv) {
   }
   try {
     for (auto& c : commands)
-      if (c.app && c.app->parsed()) return c.action();
+      if (c.app && c.app->parsed()) {
+        // under mpirun, only `run` and `portfolio` split their work across ranks (with MPI in
+        // the build); any other command runs once, on rank 0, and the other ranks leave quietly
+        const bool splits = cli::MpiSession::built_with_mpi() && (c.app->get_name() == "run" || c.app->get_name() == "portfolio");
+        if (!splits && cli::MpiSession::launcher_rank() > 0) return 0;
+        return c.action();
+      }
   } catch (const ScenarioError& e) {
     std::cerr << e.what() << "\n";
     if (e.diagnostics().size() > 1) std::cerr << e.diagnostics().size() << " errors\n";

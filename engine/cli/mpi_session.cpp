@@ -3,6 +3,7 @@
 // doubles and 64-bit words, gathered with MPI_Gatherv (no serialisation on the hot data).
 #include "mpi_session.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <limits>
@@ -221,6 +222,63 @@ void MpiSession::gather(PortfolioColumns& local) {
   }
 }
 
+void MpiSession::gather(std::vector<double>& local) {
+  if (impl_ && size_ > 1) gather_vector(impl_->world, local);
+}
+
+namespace {
+constexpr int kTagPart = 9, kTagGo = 10;
+constexpr std::size_t kChunk = std::size_t{1} << 27;  // elements per message (an int count)
+
+// Parts move with blocking calls (Open MPI's progress engine copies a large message only while
+// a call polls it: a test every millisecond would take seconds for tens of MB); a rank waits
+// for its turn without spinning (rank 0's go message), so the waiting ranks leave their cores
+// to the transfer and to rank 0's merge.
+template <class T>
+void send_array(const mpi::communicator& world, const std::vector<T>& v) {
+  for (std::size_t at = 0; at < v.size(); at += kChunk)
+    world.send(0, kTagPart, v.data() + at, static_cast<int>(std::min(kChunk, v.size() - at)));
+}
+
+template <class T>
+void recv_array(const mpi::communicator& world, int from, std::vector<T>& v, unsigned long long n) {
+  v.resize(n);
+  for (std::size_t at = 0; at < v.size(); at += kChunk)
+    world.recv(from, kTagPart, v.data() + at, static_cast<int>(std::min(kChunk, v.size() - at)));
+}
+}  // namespace
+
+void MpiSession::send_run_part(const RunPart& p) {
+  if (!impl_ || rank_ == 0) return;
+  int go = 0;
+  mpi::request turn = impl_->world.irecv(0, kTagGo, go);
+  while (!turn.test()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  const std::vector<unsigned long long> head = {p.block_begin,       p.block_end,        p.path_begin,         p.path_end,
+                                                p.indicators.size(), p.kept_cash.size(), p.kept_inputs.size(), p.blocks.size()};
+  send_array(impl_->world, head);
+  send_array(impl_->world, p.indicators);
+  send_array(impl_->world, p.kept_cash);
+  send_array(impl_->world, p.kept_inputs);
+  send_array(impl_->world, p.blocks);
+}
+
+RunPart MpiSession::recv_run_part(int from) {
+  RunPart p;
+  if (!impl_ || rank_ != 0) return p;
+  impl_->world.send(from, kTagGo, 1);
+  std::vector<unsigned long long> head;
+  recv_array(impl_->world, from, head, 8);
+  p.block_begin = head[0];
+  p.block_end = head[1];
+  p.path_begin = head[2];
+  p.path_end = head[3];
+  recv_array(impl_->world, from, p.indicators, head[4]);
+  recv_array(impl_->world, from, p.kept_cash, head[5]);
+  recv_array(impl_->world, from, p.kept_inputs, head[6]);
+  recv_array(impl_->world, from, p.blocks, head[7]);
+  return p;
+}
+
 #else  // a build without MPI: one process
 
 struct MpiSession::Impl {};
@@ -232,8 +290,25 @@ void MpiSession::barrier() {}
 std::size_t MpiSession::progress(std::size_t local_done) { return local_done; }
 void MpiSession::finish_progress(std::size_t, const std::function<void(std::size_t)>&) {}
 void MpiSession::gather(PortfolioColumns&) {}
+void MpiSession::gather(std::vector<double>&) {}
+void MpiSession::send_run_part(const RunPart&) {}
+RunPart MpiSession::recv_run_part(int) { return {}; }
 
 #endif
+
+int MpiSession::launcher_rank() {
+  for (const char* v : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
+    if (const char* r = std::getenv(v)) return std::max(0, std::atoi(r));
+  return 0;
+}
+
+int MpiSession::threads_per_rank(int requested) const {
+  if (requested > 0 || !active()) return requested;
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  if (!local) local = std::getenv("SLURM_NTASKS_PER_NODE");
+  const int share = local ? std::max(1, std::atoi(local)) : 1;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / share);
+}
 
 std::pair<std::size_t, std::size_t> MpiSession::block_range(std::size_t blocks) const {
   const auto r = static_cast<std::size_t>(rank_), s = static_cast<std::size_t>(size_);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "amorce/portfolio.hpp"
+#include "amorce/run_part.hpp"
 
 namespace amorce::cli {
 
@@ -33,6 +34,9 @@ class MpiSession {
   bool active() const { return size_ > 1 || impl_ != nullptr; }
   /// True when this build was configured with AMORCE_MPI.
   static bool built_with_mpi();
+  /// This process's rank as its MPI launcher set it in the environment (0 when started alone),
+  /// read without initialising MPI: commands that do not split their work run on rank 0 only.
+  static int launcher_rank();
 
   /// Every rank runs `f`; if it throws on any rank, every rank learns it and throws
   /// RemoteFailure: on rank 0 with the lowest failing rank's message (prefixed with its rank
@@ -55,6 +59,17 @@ class MpiSession {
 
   /// Rank 0 receives every rank's columns appended in rank (= block) order.
   void gather(PortfolioColumns& local);
+  /// Rank 0 receives every rank's values appended in rank order (a metrics run's share).
+  void gather(std::vector<double>& local);
+
+  /// `amorce run` across ranks (run_part.hpp): a rank > 0 sends its part to rank 0, which
+  /// receives them in rank (= block) order. Called once every rank has agreed its run went well.
+  void send_run_part(const RunPart& part);
+  RunPart recv_run_part(int from);
+
+  /// Worker threads of this rank: `requested`, or with 0 the machine's cores shared among the
+  /// ranks running on it (Open MPI / Slurm say how many share it).
+  int threads_per_rank(int requested) const;
 
  private:
   struct Impl;

@@ -35,6 +35,11 @@ std::vector<std::string> split_metric_list(const std::string& list) {
 }
 
 MetricsRun run_metrics(const Plan& plan, const std::vector<std::string>& texts, RunOptions o) {
+  return run_metrics(plan, texts, std::move(o), {});
+}
+
+MetricsRun run_metrics(const Plan& plan, const std::vector<std::string>& texts, RunOptions o,
+                       const std::function<bool(std::vector<std::vector<double>>& values)>& collect) {
   MetricsRun r;
   for (const auto& t : texts) r.metrics.push_back(parse_metric(t, plan));
   const auto t0 = std::chrono::steady_clock::now();
@@ -45,6 +50,16 @@ MetricsRun run_metrics(const Plan& plan, const std::vector<std::string>& texts, 
     for (std::size_t k = 0; k < r.metrics.size(); ++k) metric_values(r.metrics[k], st, L, pr, values[k].data() + first);
   };
   RunResult rr = run_monte_carlo(plan, o);
+  if (collect) {
+    // a share of a split run: its paths' values go to the process that estimates
+    for (auto& v : values)
+      v = std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(rr.path_begin), v.begin() + static_cast<std::ptrdiff_t>(rr.path_end));
+    if (!collect(values)) return r;
+    for (const auto& v : values)
+      if (v.size() != static_cast<std::size_t>(o.paths)) throw std::logic_error("run_metrics: the collected values miss paths");
+    rr.options.share_index = 0;
+    rr.options.share_count = 1;
+  }
   for (std::size_t k = 0; k < r.metrics.size(); ++k) r.estimates.push_back(estimate_metric(r.metrics[k], values[k]));
   r.options = rr.options;
   r.options.block_hook = nullptr;

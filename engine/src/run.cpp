@@ -23,6 +23,7 @@
 #include "amorce/random_streams.hpp"
 #include "amorce/warnings.hpp"
 #include "amorce/xlsx_export.hpp"
+#include "run_internal.hpp"
 
 namespace amorce {
 
@@ -41,19 +42,7 @@ std::size_t block_size_for(const Plan& plan) {
 
 namespace {
 
-/// What a worker hands to the ordered merge: moments already reduced, and the raw values
-/// the quantile sketches need (a block's values go into a sketch exactly as if added
-/// directly, so no per-block sketch is built).
-struct BlockOut {
-  std::size_t n = 0;
-  std::size_t n_quantiles = 0;  ///< first paths of the block within RunOptions::band_paths
-  std::vector<Moments> fig_moments;
-  std::vector<double> fig_values;  ///< [figure x year][path]
-  std::vector<std::uint64_t> check_breaches, check_year_breaches, check_year_applicable;
-  std::vector<Moments> series_moments;  ///< [series][month]
-  std::vector<double> series_values;    ///< [series][month][path]
-  std::vector<std::uint64_t> negative_cash;
-};
+using detail::BlockOut;  // run_internal.hpp
 
 struct SeriesSource {
   std::string name;
@@ -112,30 +101,48 @@ Demand run_demand(const Plan& plan, const RunOptions& opt) {
 
 }  // namespace
 
-RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
+RunResult run_monte_carlo(const Plan& plan, const RunOptions& opt) { return detail::run_blocks(plan, opt, nullptr, nullptr); }
+
+RunResult detail::run_blocks(const Plan& full_plan, const RunOptions& opt, RunPart* out_part,
+                             const std::function<bool(RunPart&)>* next_part) {
   // load -> compile -> prune: the run computes only what its outputs read
   const Plan plan = prune(full_plan, run_demand(full_plan, opt));
   if (opt.paths < 1 || opt.paths > Limits::max_paths)
     throw std::invalid_argument(fmt::format("paths must be between 1 and {}", Limits::max_paths));
   auto t0 = std::chrono::steady_clock::now();
   const std::size_t N = static_cast<std::size_t>(opt.paths);
-  // per-path columns grow with the path count: refuse a run that cannot fit, before allocating
-  check_memory(run_memory_bytes(plan, opt.paths, opt.keep_paths, opt.keep_inputs),
-               fmt::format("{} paths{}{}", N, opt.keep_paths ? " with --keep-paths" : "", opt.keep_inputs ? " with --keep-inputs" : ""),
-               opt.keep_paths || opt.keep_inputs ? "--paths or drop --keep-paths / --keep-inputs" : "--paths");
   const std::size_t B = block_size_for(plan);
   const std::size_t n_blocks = (N + B - 1) / B;
+  // this process's share of the blocks (all of them unless split across processes: run_part.hpp)
+  if (opt.share_count < 1 || opt.share_index < 0 || opt.share_index >= opt.share_count)
+    throw std::invalid_argument("a run's share must be in [0, share_count)");
+  const auto share = share_blocks(n_blocks, opt.share_index, opt.share_count);
+  const std::size_t kb0 = share.first, kb1 = share.second;
+  const std::size_t n_here = kb1 - kb0;  // blocks simulated here
+  const std::size_t P0 = std::min(N, kb0 * B), P1 = std::min(N, kb1 * B);
+  // per-path columns: a part sent to another process holds only its own paths
+  const std::size_t NC = out_part ? P1 - P0 : N, C0 = out_part ? P0 : 0;
+  // per-path columns grow with the path count: refuse a run that cannot fit, before allocating
+  check_memory(run_memory_bytes(plan, static_cast<long long>(NC), opt.keep_paths, opt.keep_inputs),
+               fmt::format("{} paths{}{}", N, opt.keep_paths ? " with --keep-paths" : "", opt.keep_inputs ? " with --keep-inputs" : ""),
+               opt.keep_paths || opt.keep_inputs ? "--paths or drop --keep-paths / --keep-inputs" : "--paths");
   const int H = plan.horizon;
   RunResult r;
   r.options = opt;
   r.block_size = B;
+  r.path_begin = P0;
+  r.path_end = P1;
+  if (out_part) {
+    out_part->block_begin = kb0;
+    out_part->block_end = kb1;
+  }
   r.work = plan_work(plan);
   r.years = fiscal_years(plan);
   if (opt.summary) r.warnings = scenario_warnings(full_plan);
   const int Y = static_cast<int>(r.years.size());
   const std::size_t C = plan.checks.size();
   const auto sources = opt.summary ? series_sources(plan) : std::vector<SeriesSource>{};
-  r.indicators.assign(static_cast<std::size_t>(kIndicatorCount) * N, 0.0);
+  r.indicators.assign(static_cast<std::size_t>(kIndicatorCount) * NC, 0.0);
   r.figure_moments.assign(static_cast<std::size_t>(kFigureCount) * Y, Moments{});
   r.figure_sketches.assign(static_cast<std::size_t>(kFigureCount) * Y, QuantileSketch(opt.sketch_k));
   r.check_breaches.assign(C, 0);
@@ -146,11 +153,11 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
     r.series.emplace_back(H, opt.sketch_k);
   }
   r.negative_cash.assign(H, 0);
-  if (opt.keep_paths) r.kept_cash.assign(N * H, 0.0);
+  if (opt.keep_paths) r.kept_cash.assign(NC * H, 0.0);
   std::vector<int> input_slots;
   if (opt.keep_inputs) {
     for (const auto& name : plan.uniform_names) input_slots.push_back(sampled_input_slot(plan, name));
-    r.kept_inputs.assign(input_slots.size() * N, NAN);
+    r.kept_inputs.assign(input_slots.size() * NC, NAN);
   }
 
   std::vector<std::tuple<std::size_t, std::size_t, double>> corr;
@@ -158,7 +165,7 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
   GaussianCopula copula(plan.uniform_keys.size(), corr);
 
   int threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  threads = static_cast<int>(std::min<std::size_t>(threads, n_blocks));
+  threads = static_cast<int>(std::min<std::size_t>(threads, std::max<std::size_t>(n_here, 1)));
   r.threads_used = threads;
 
   // Ordered merge, shared by the workers. The statistics are split into parts (the figures
@@ -167,10 +174,11 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
   // whatever the thread count, while different parts merge on different cores. A worker
   // that publishes a block drains whatever parts it can lock; the main thread drains too,
   // so progress never depends on who got a lock.
-  std::vector<BlockOut> outs(n_blocks);
-  std::vector<std::atomic<bool>> ready(n_blocks);
-  const std::size_t n_parts = 1 + r.series.size();
-  std::vector<std::atomic<int>> parts_left(n_blocks);
+  // (indexed from this share's first block; a part only serialises its blocks, in order)
+  std::vector<BlockOut> outs(n_here);
+  std::vector<std::atomic<bool>> ready(n_here);
+  const std::size_t n_parts = out_part ? 1 : 1 + r.series.size();
+  std::vector<std::atomic<int>> parts_left(n_here);
   for (auto& c : parts_left) c.store(static_cast<int>(n_parts));
   struct MergePart {
     std::mutex mu;
@@ -182,6 +190,11 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> merged{0};  // blocks merged into every part: always a prefix
   const std::size_t window = 4 * static_cast<std::size_t>(threads);
+  // share 0 of a split run merges every share's sketches (run_part.hpp): with one worker, the
+  // calling thread merges while the worker simulates, instead of the worker doing both in turn
+  // while the other processes only simulate
+  const bool caller_merges = opt.share_count > 1 && !out_part && threads == 1;
+  std::atomic<std::size_t> published{0};
   std::exception_ptr error;
   std::atomic<bool> failed{false};
 
@@ -192,6 +205,7 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
     cv.notify_all();
   };
   auto merge_part = [&](std::size_t part, const BlockOut& o) {
+    if (out_part) return detail::put_block(out_part->blocks, o);
     if (part == 0) {
       for (std::size_t f = 0; f < o.fig_moments.size(); ++f) {
         r.figure_moments[f].merge(o.fig_moments[f]);
@@ -216,7 +230,7 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
       std::unique_lock part_lock(mp.mu, std::try_to_lock);
       if (!part_lock.owns_lock()) return;
       try {
-        while (mp.next < n_blocks && ready[mp.next].load() && !failed) {
+        while (mp.next < n_here && ready[mp.next].load() && !failed) {
           merge_part(part, outs[mp.next]);
           const std::size_t b = mp.next++;
           if (parts_left[b].fetch_sub(1) == 1) {
@@ -234,7 +248,7 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
       const std::size_t b = mp.next;
       part_lock.unlock();
       // a block published while we held the lock may have found it taken: look again
-      if (b >= n_blocks || !ready[b].load() || failed) return;
+      if (b >= n_here || !ready[b].load() || failed) return;
     }
   };
   auto drain_all = [&] {
@@ -291,13 +305,14 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
     PathResults pr;
     std::vector<double> U;
     for (;;) {
-      std::size_t b = next.fetch_add(1);
-      if (b >= n_blocks || failed) return;
+      const std::size_t j = next.fetch_add(1);  // the share's j-th block
+      if (j >= n_here || failed) return;
+      const std::size_t b = kb0 + j;
       if (opt.cancelled && opt.cancelled()) return fail(std::make_exception_ptr(RunCancelled{}));
       {
         // stay within a window of the merge cursor so finished blocks cannot pile up
         std::unique_lock lk(mu);
-        cv.wait(lk, [&] { return b < merged + window || failed; });
+        cv.wait(lk, [&] { return j < merged + window || failed; });
         if (failed) return;
       }
       try {
@@ -319,22 +334,31 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
         BlockOut o;
         o.n = n;
         for (int k = 0; k < kIndicatorCount; ++k)
-          std::copy_n(pr.indicators.data() + static_cast<std::size_t>(k) * n, n, r.indicators.data() + static_cast<std::size_t>(k) * N + first);
+          std::copy_n(pr.indicators.data() + static_cast<std::size_t>(k) * n, n,
+                      r.indicators.data() + static_cast<std::size_t>(k) * NC + (first - C0));
         if (opt.summary) block_statistics(o, st, L, pr);
         for (std::size_t k = 0; k < input_slots.size(); ++k)
-          if (input_slots[k] >= 0) std::copy_n(st.slot(input_slots[k]), n, r.kept_inputs.data() + k * N + first);
+          if (input_slots[k] >= 0) std::copy_n(st.slot(input_slots[k]), n, r.kept_inputs.data() + k * NC + (first - C0));
         if (opt.keep_paths) {
           const double* cash = L.line(Line::cash);
           for (int m = 0; m < H; ++m)
-            for (std::size_t i = 0; i < n; ++i) r.kept_cash[(first + i) * H + m] = cash[static_cast<std::size_t>(m) * n + i];
+            for (std::size_t i = 0; i < n; ++i) r.kept_cash[(first - C0 + i) * H + m] = cash[static_cast<std::size_t>(m) * n + i];
         }
-        outs[b] = std::move(o);
-        ready[b].store(true);
+        outs[j] = std::move(o);
+        ready[j].store(true);
       } catch (...) {
         fail(std::current_exception());
         return;
       }
-      drain_all();
+      if (!caller_merges) {
+        drain_all();
+        continue;
+      }
+      {
+        std::lock_guard lk(mu);
+        ++published;
+      }
+      cv.notify_all();
     }
   };
 
@@ -342,26 +366,60 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
   auto last_print = t0;
   bool printed = false;
-  while (merged < n_blocks && !failed) {
+  std::size_t seen = 0;
+  while (merged < n_here && !failed) {
     {
       std::unique_lock lk(mu);
-      cv.wait_for(lk, std::chrono::milliseconds(50), [&] { return merged == n_blocks || failed; });
+      cv.wait_for(lk, std::chrono::milliseconds(50), [&] { return merged == n_here || failed || published != seen; });
+      seen = published;
     }
     drain_all();
+    if (opt.on_progress) opt.on_progress(std::min(P1 - P0, merged * B));
     auto now = std::chrono::steady_clock::now();
     if (opt.progress && now - t0 > std::chrono::seconds(1) && now - last_print > std::chrono::milliseconds(200)) {
       last_print = now;
       printed = true;
       const std::size_t done = merged;
-      int pct = static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(n_blocks));
+      int pct = static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(n_here));
       std::cerr << fmt::format("\r[{:<40}] {:3d}%  {} / {} paths", std::string(pct * 40 / 100, '#'), pct,
-                               std::min(N, done * B), N)
+                               std::min(P1 - P0, done * B), P1 - P0)
                 << std::flush;
     }
   }
   for (auto& t : pool) t.join();
   if (printed) std::cerr << "\r" << std::string(70, ' ') << "\r" << std::flush;
   if (error) std::rethrow_exception(error);
+  if (opt.on_progress) opt.on_progress(P1 - P0);
+  if (next_part && *next_part) {
+    // share 0 of a split run: the other shares' blocks, merged after ours in block order
+    std::size_t expect = kb1;
+    for (RunPart p; (*next_part)(p); p = RunPart{}) {
+      const std::size_t np = p.path_end - p.path_begin;
+      if (p.block_begin != expect || p.block_end < p.block_begin || p.path_begin != std::min(N, p.block_begin * B) ||
+          p.path_end != std::min(N, p.block_end * B) || p.indicators.size() != static_cast<std::size_t>(kIndicatorCount) * np ||
+          p.kept_cash.size() != (opt.keep_paths ? np * H : 0) || p.kept_inputs.size() != input_slots.size() * np)
+        throw std::logic_error(fmt::format("run part of blocks [{}, {}) does not follow block {}", p.block_begin, p.block_end, expect));
+      const char* at = p.blocks.data();
+      for (std::size_t b = p.block_begin; b < p.block_end; ++b) {
+        const BlockOut o = detail::get_block(at, p.blocks.data() + p.blocks.size());
+        for (std::size_t part = 0; part < n_parts; ++part) merge_part(part, o);
+      }
+      for (int k = 0; k < kIndicatorCount; ++k)
+        std::copy_n(p.indicators.data() + static_cast<std::size_t>(k) * np, np,
+                    r.indicators.data() + static_cast<std::size_t>(k) * N + p.path_begin);
+      if (!p.kept_cash.empty())
+        std::copy(p.kept_cash.begin(), p.kept_cash.end(), r.kept_cash.begin() + static_cast<std::ptrdiff_t>(p.path_begin * H));
+      for (std::size_t k = 0; k < input_slots.size(); ++k)
+        std::copy_n(p.kept_inputs.data() + k * np, np, r.kept_inputs.data() + k * N + p.path_begin);
+      expect = p.block_end;
+    }
+    if (expect != n_blocks) throw std::logic_error(fmt::format("a split run ended at block {} of {}", expect, n_blocks));
+    r.options.share_index = 0;
+    r.options.share_count = 1;
+    r.path_begin = 0;
+    r.path_end = N;
+  }
+  r.options.on_progress = nullptr;  // it refers to the caller's state
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

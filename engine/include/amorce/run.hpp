@@ -63,6 +63,13 @@ struct RunOptions {
   /// Polled by the workers before each block (any thread): true stops the run, which then throws
   /// RunCancelled. The what-if server (serve.hpp) cancels a run superseded by a newer request.
   std::function<bool()> cancelled;
+
+  /// A run split across processes (MPI ranks, run_part.hpp): this process simulates only share
+  /// `share_index` of `share_count` contiguous ranges of blocks (RunResult::path_begin/path_end).
+  int share_index = 0, share_count = 1;
+  /// Called on the calling thread about every 50 ms with the paths this process has finished
+  /// (progress of a run across processes, shown by rank 0).
+  std::function<void(std::size_t paths_done)> on_progress;
 };
 
 /// A run stopped by RunOptions::cancelled: not an error of the input, nothing is returned.
@@ -94,6 +101,9 @@ struct RunResult {
   std::vector<double> kept_inputs;
   std::vector<std::string> warnings;         ///< valid but suspicious scenario (warnings.hpp)
   PlanWork work;                             ///< what the pruned Plan computed (prune.hpp)
+  /// Paths this process simulated: all of them unless RunOptions::share_count > 1 (the per-path
+  /// columns are then filled only there).
+  std::size_t path_begin = 0, path_end = 0;
 
   long long paths() const { return options.paths; }
   const double* kept_input(std::size_t row) const {
