@@ -130,6 +130,7 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
   r.options = opt;
   r.block_size = B;
   r.work = plan_work(plan);
+  const auto jit = jit_prepare(plan, opt.jit, opt.paths, &r.jit);
   r.years = fiscal_years(plan);
   if (opt.summary) r.warnings = scenario_warnings(full_plan);
   const int Y = static_cast<int>(r.years.size());
@@ -312,6 +313,7 @@ RunResult run_monte_carlo(const Plan& full_plan, const RunOptions& opt) {
           }
         }
         init_block(st, plan, n, first, opt.seed, opt.base_case, U.data());
+        st.jit = jit.get();
         st.rows_from_uniforms = opt.base_case && !opt.rows_from_uniforms.empty() ? opt.rows_from_uniforms.data() : nullptr;
         simulate_block(st, L);
         compute_results(st, L, pr);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "amorce/evaluate.hpp"
+#include "amorce/jit.hpp"
 #include "amorce/ledger.hpp"
 #include "amorce/messages.hpp"
 #include "amorce/plan.hpp"
@@ -63,6 +64,10 @@ struct RunOptions {
   /// Polled by the workers before each block (any thread): true stops the run, which then throws
   /// RunCancelled. The what-if server (serve.hpp) cancels a run superseded by a newer request.
   std::function<bool()> cancelled;
+
+  /// The monthly program compiled to native code (jit.hpp): same numbers, less time on
+  /// large runs. auto: from kJitMinPaths paths when a compiler is found.
+  JitMode jit = JitMode::automatic;
 };
 
 /// A run stopped by RunOptions::cancelled: not an error of the input, nothing is returned.
@@ -94,6 +99,7 @@ struct RunResult {
   std::vector<double> kept_inputs;
   std::vector<std::string> warnings;         ///< valid but suspicious scenario (warnings.hpp)
   PlanWork work;                             ///< what the pruned Plan computed (prune.hpp)
+  JitStatus jit;                             ///< whether the compiled monthly program ran
 
   long long paths() const { return options.paths; }
   const double* kept_input(std::size_t row) const {
