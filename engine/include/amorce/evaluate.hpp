@@ -37,6 +37,7 @@ struct BlockState {
   const JitModule* jit = nullptr;
   std::vector<double*> jit_ptrs;        ///< per-segment pointer tables, rebuilt every call
   std::vector<double> jit_saved;        ///< slots restored when a compiled segment flags an error
+  std::vector<double> jit_zeros;        ///< n zeros: lag() before month 0
 
   double* slot(int s) {
     const int r = slot_row[static_cast<std::size_t>(s)];
