@@ -21,10 +21,6 @@ void add_run_flags(CLI::App* sub, RunFlags& f) {
   sub->add_option("--threads", f.threads, "worker threads (default: all cores)")->check(CLI::Range(0, 256));
   sub->add_option("--sampling", f.sampling, "sampling method")->check(CLI::IsMember({"mc", "lhs", "sobol"}));
   sub->add_option("--variant", f.variant, "apply a named variant of the scenario")->check(non_empty_validator());
-  sub->add_option("--jit", f.jit,
-                  "compile the monthly program to native code with the system C++ compiler (same numbers, faster "
-                  "large runs): auto = from 50000 paths when a compiler is found")
-      ->check(CLI::IsMember({"auto", "on", "off"}));
 }
 
 /// RunOptions from the scenario's defaults overridden by the command line.
@@ -51,6 +47,12 @@ Command add_run_command(CLI::App& app) {
   auto* sub = app.add_subcommand("run", "Monte Carlo run: probability of a cash shortfall, funding need, breakeven...");
   sub->add_option("FILE", o->file, "scenario YAML file")->required();
   add_run_flags(sub, o->flags);
+  // `run` only: the drivers (sensitivity, solve...) build their own RunOptions and use auto
+  // (AMORCE_JIT=0|1 sets it for every command)
+  sub->add_option("--jit", o->flags.jit,
+                  "compile the monthly program to native code with the system C++ compiler (same numbers, faster "
+                  "large runs): auto = from 100000 paths when a compiler is found")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   auto* oout = sub->add_option("--out", o->out_dir,
                                "write summary.json, monthly.csv, annual.csv, indicators.csv and the base case's cash_plan.csv to this directory");
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));
