@@ -114,6 +114,7 @@ Layout segment_plan(const Plan& plan) {
     for (std::size_t k = s.begin; k < s.end; ++k) {
       const Instr& in = prog[k];
       for (int r : reads(in)) {
+        if (r < 0) continue;
         local(r);
         if (!written[static_cast<std::size_t>(r)]) loaded[static_cast<std::size_t>(r)] = 1;
       }
