@@ -39,6 +39,7 @@ RunOptions run_options(const Plan& plan, const RunFlags& f) {
   if (f.sampling == "mc") ro.sampling = Sampling::mc;
   if (f.sampling == "lhs") ro.sampling = Sampling::lhs;
   if (f.sampling == "sobol") ro.sampling = Sampling::sobol;
+  ro.jit = parse_jit_mode(f.jit);
   return ro;
 }
 
@@ -179,6 +180,8 @@ int run_command(const RunCommandOpts& opts, bool has_out, bool has_report, MpiSe
       return true;
     });
   });
+  if (ro.jit == JitMode::on && !result.jit.used)  // asked for: say why it did not happen
+    std::cerr << "note: --jit on: " << result.jit.note << "; the interpreter ran\n";
   if (!result.warnings.empty())  // the JSON keeps them in English; the terminal follows --lang
     for (const auto& w : o->lang == "en" ? result.warnings : scenario_warnings(plan, parse_lang(o->lang)))
       std::cerr << o->file << (o->lang == "en" ? ": warning: " : " : avertissement : ") << w << "\n";
@@ -205,6 +208,12 @@ Command add_run_command(CLI::App& app) {
   auto* sub = app.add_subcommand("run", "Monte Carlo run: probability of a cash shortfall, funding need, breakeven...");
   sub->add_option("FILE", o->file, "scenario YAML file")->required();
   add_run_flags(sub, o->flags);
+  // `run` only: the drivers (sensitivity, solve...) build their own RunOptions and use auto
+  // (AMORCE_JIT=0|1 sets it for every command)
+  sub->add_option("--jit", o->flags.jit,
+                  "compile the monthly program to native code with the system C++ compiler (same numbers, faster "
+                  "large runs): auto = from 100000 paths when a compiler is found")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   auto* oout = sub->add_option("--out", o->out_dir,
                                "write summary.json, monthly.csv, annual.csv, indicators.csv and the base case's cash_plan.csv to this directory");
   sub->add_option("--format", o->format, "output format")->check(CLI::IsMember({"table", "json"}));

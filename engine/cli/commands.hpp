@@ -36,6 +36,7 @@ struct RunFlags {
   int threads = 0;
   std::string sampling;  ///< "" : the scenario's
   std::string variant;
+  std::string jit = "auto";  ///< auto | on | off (RunOptions::jit)
 };
 void add_run_flags(CLI::App* sub, RunFlags& f);
 /// `--lang fr|en` (default fr: funders read French), on every subcommand.

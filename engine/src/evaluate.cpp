@@ -7,6 +7,7 @@
 #include "amorce/dispatch.hpp"
 #include "amorce/distributions.hpp"
 #include "amorce/error.hpp"
+#include "amorce/jit.hpp"
 #include "amorce/random_streams.hpp"
 
 namespace amorce {
@@ -139,16 +140,17 @@ void year_powers(const double* rate, std::size_t n, int year, double* out) {
 
 }  // namespace
 
-AMORCE_HOT void run_program(BlockState& st, const std::vector<Instr>& prog, std::size_t begin, std::size_t end) {
+namespace {
+
+/// Instructions [begin, end) of `prog`. `monthly`: grow() instructions are cached across
+/// months, the first one of the range being the monthly program's grow number `grow_index`.
+AMORCE_HOT void run_range(BlockState& st, const std::vector<Instr>& prog, std::size_t begin, std::size_t end, bool monthly,
+                          std::size_t grow_index) {
   const std::size_t n = st.n;
   const Plan& p = *st.plan;
   const double m = st.month;
   const int year = fiscal_year_of(p, st.month);
   const int calmonth = (p.start_month - 1 + st.month) % 12 + 1;
-  // only the monthly program runs every instruction once a month, in order: its grow()
-  // instructions can be numbered and cached across months
-  const bool monthly = &prog == &p.monthly_prog && begin == 0 && st.grow_year.size() > 0;
-  std::size_t grow_index = 0;
   for (std::size_t pc = begin; pc < end; ++pc) {
     const Instr& in = prog[pc];
     double* __restrict d = in.dst >= 0 ? st.slot(in.dst) : nullptr;
@@ -366,6 +368,19 @@ AMORCE_HOT void run_program(BlockState& st, const std::vector<Instr>& prog, std:
   }
 }
 
+}  // namespace
+
+void run_program(BlockState& st, const std::vector<Instr>& prog, std::size_t begin, std::size_t end) {
+  // only the monthly program runs every instruction once a month, in order: its grow()
+  // instructions can be numbered and cached across months
+  const bool monthly = &prog == &st.plan->monthly_prog && begin == 0 && st.grow_year.size() > 0;
+  run_range(st, prog, begin, end, monthly, 0);
+}
+
+void run_monthly_range(BlockState& st, std::size_t begin, std::size_t end, std::size_t grow_index) {
+  run_range(st, st.plan->monthly_prog, begin, end, st.grow_year.size() > 0, grow_index);
+}
+
 void run_static(BlockState& st) {
   st.month = 0;
   run_program(st, st.plan->static_prog, 0, st.plan->static_prog.size());
@@ -379,7 +394,10 @@ void run_month(BlockState& st, int m) {
   for (std::size_t h = 0; direct && h < p.hist_slots.size(); ++h)
     if (p.hist_direct[h] && p.live.history(h))
       st.slot_row[static_cast<std::size_t>(p.hist_slots[h])] = static_cast<int>(h) * p.horizon + m;
-  run_program(st, p.monthly_prog, 0, p.monthly_prog.size());
+  if (st.jit)
+    jit_run_monthly(*st.jit, st);
+  else
+    run_program(st, p.monthly_prog, 0, p.monthly_prog.size());
   for (std::size_t h = 0; h < p.hist_slots.size(); ++h) {
     if (!p.live.history(h)) continue;
     const int slot = p.hist_slots[h];

@@ -137,6 +137,7 @@ RunResult detail::run_blocks(const Plan& full_plan, const RunOptions& opt, RunPa
     out_part->block_end = kb1;
   }
   r.work = plan_work(plan);
+  const auto jit = jit_prepare(plan, opt.jit, opt.paths, &r.jit);
   r.years = fiscal_years(plan);
   if (opt.summary) r.warnings = scenario_warnings(full_plan);
   const int Y = static_cast<int>(r.years.size());
@@ -327,6 +328,7 @@ RunResult detail::run_blocks(const Plan& full_plan, const RunOptions& opt, RunPa
           }
         }
         init_block(st, plan, n, first, opt.seed, opt.base_case, U.data());
+        st.jit = jit.get();
         st.rows_from_uniforms = opt.base_case && !opt.rows_from_uniforms.empty() ? opt.rows_from_uniforms.data() : nullptr;
         simulate_block(st, L);
         compute_results(st, L, pr);

@@ -9,6 +9,8 @@
 
 namespace amorce {
 
+struct JitModule;
+
 /// Working memory of one block: slot values for the current month and the recorded history.
 struct BlockState {
   const Plan* plan = nullptr;
@@ -30,6 +32,12 @@ struct BlockState {
 
   /// During month m a slot of Plan::hist_direct lives in its history row (no copy).
   std::vector<int> slot_row;  ///< per slot: history row [hist x horizon] or -1 (own storage)
+
+  /// Compiled monthly program (jit.hpp), shared by the run's threads; null: the interpreter.
+  const JitModule* jit = nullptr;
+  std::vector<double*> jit_ptrs;        ///< per-segment pointer tables, rebuilt every call
+  std::vector<double> jit_saved;        ///< slots restored when a compiled segment flags an error
+  std::vector<double> jit_zeros;        ///< n zeros: lag() before month 0
 
   double* slot(int s) {
     const int r = slot_row[static_cast<std::size_t>(s)];
@@ -58,6 +66,11 @@ void run_month(BlockState& st, int m);
 
 /// Instructions [begin, end) of `prog` at the current month.
 void run_program(BlockState& st, const std::vector<Instr>& prog, std::size_t begin, std::size_t end);
+
+/// Instructions [begin, end) of the monthly program at the current month, its grow()
+/// caches numbered from `grow_index` (the number of grow() instructions before `begin`):
+/// lets the compiled program (jit.hpp) run its non-fused instructions one by one.
+void run_monthly_range(BlockState& st, std::size_t begin, std::size_t end, std::size_t grow_index);
 
 /// "2027-05" for month m of the plan.
 std::string month_label(const Plan& plan, int m);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "amorce/evaluate.hpp"
+#include "amorce/jit.hpp"
 #include "amorce/ledger.hpp"
 #include "amorce/messages.hpp"
 #include "amorce/plan.hpp"
@@ -70,6 +71,9 @@ struct RunOptions {
   /// Called on the calling thread about every 50 ms with the paths this process has finished
   /// (progress of a run across processes, shown by rank 0).
   std::function<void(std::size_t paths_done)> on_progress;
+  /// The monthly program compiled to native code (jit.hpp): same numbers, less time on
+  /// large runs. auto: from kJitMinPaths paths when a compiler is found.
+  JitMode jit = JitMode::automatic;
 };
 
 /// A run stopped by RunOptions::cancelled: not an error of the input, nothing is returned.
@@ -104,6 +108,7 @@ struct RunResult {
   /// Paths this process simulated: all of them unless RunOptions::share_count > 1 (the per-path
   /// columns are then filled only there).
   std::size_t path_begin = 0, path_end = 0;
+  JitStatus jit;                             ///< whether the compiled monthly program ran
 
   long long paths() const { return options.paths; }
   const double* kept_input(std::size_t row) const {

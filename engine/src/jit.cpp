@@ -1,0 +1,338 @@
+/// The compiled monthly program (jit.hpp): segmentation and code generation. Loading,
+/// caching and the compiler itself are in jit_build.cpp.
+#include "amorce/jit.hpp"
+
+#include <cstdio>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "amorce/evaluate.hpp"
+#include "jit_internal.hpp"
+
+namespace amorce {
+
+JitMode parse_jit_mode(const std::string& s) {
+  if (s == "auto") return JitMode::automatic;
+  if (s == "on") return JitMode::on;
+  if (s == "off") return JitMode::off;
+  throw std::invalid_argument("jit must be auto, on or off, got '" + s + "'");
+}
+
+namespace jit_detail {
+
+namespace {
+
+/// Element-wise instructions: path i's result depends on path i's operands only, so running
+/// a run of them path by path gives what running them instruction by instruction gives.
+/// lag(x, 0) reads the current month's history row, which may be written later this month
+/// (and is not a slot): it stays in the interpreter, like the instructions with state or
+/// random streams.
+bool fusible(const Instr& in) {
+  switch (in.op) {
+    case OpCode::sample:
+    case OpCode::grow:
+    case OpCode::granted:
+      return false;
+    case OpCode::lag:
+      return in.k >= 1;
+    default:
+      return true;
+  }
+}
+
+bool can_fail(OpCode op) {
+  return op == OpCode::div || op == OpCode::log || op == OpCode::sqrt || op == OpCode::check_finite;
+}
+
+/// Operands an instruction reads (slots), in order.
+std::vector<int> reads(const Instr& in) {
+  std::vector<int> r;
+  switch (in.op) {
+    case OpCode::constant: case OpCode::month: case OpCode::year: case OpCode::calendar_month:
+    case OpCode::season: case OpCode::lag:
+      break;
+    case OpCode::copy: case OpCode::neg: case OpCode::lnot: case OpCode::abs: case OpCode::floor:
+    case OpCode::ceil: case OpCode::round: case OpCode::exp: case OpCode::log: case OpCode::sqrt:
+    case OpCode::sin: case OpCode::cos: case OpCode::check_finite:
+      r = {in.a};
+      break;
+    case OpCode::cumsum:
+      r = {in.dst, in.a};
+      break;
+    case OpCode::select: case OpCode::clamp: case OpCode::gate:
+      r = {in.a, in.b, in.c};
+      break;
+    default:
+      r = {in.a, in.b};
+      break;
+  }
+  return r;
+}
+
+/// Hex literal of a double (exact; no library call the compiler could fold).
+std::string lit(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%a", x);
+  return buf;
+}
+
+}  // namespace
+
+Layout segment_plan(const Plan& plan) {
+  Layout L;
+  const auto& prog = plan.monthly_prog;
+  std::size_t grows = 0;
+  std::size_t pc = 0;
+  while (pc < prog.size()) {
+    std::size_t e = pc;
+    while (e < prog.size() && fusible(prog[e])) ++e;
+    Segment s;
+    s.begin = pc;
+    s.grow_index = grows;
+    // a lone fusible instruction gains nothing from a loop of its own: it is interpreted
+    // with its neighbours
+    s.compiled = e - pc >= 2;
+    if (!s.compiled) e = pc + 1;
+    s.end = e;
+    for (std::size_t k = s.begin; k < s.end; ++k) grows += prog[k].op == OpCode::grow;
+    if (!s.compiled && !L.segments.empty() && !L.segments.back().compiled)
+      L.segments.back().end = s.end;
+    else
+      L.segments.push_back(std::move(s));
+    pc = e;
+  }
+  // operands, constants and the slots to restore before re-running a segment that failed
+  for (Segment& s : L.segments) {
+    if (!s.compiled) continue;
+    std::vector<char> written(static_cast<std::size_t>(plan.n_slots), 0), loaded(written);
+    auto local = [&](int slot) {
+      for (std::size_t j = 0; j < s.slots.size(); ++j)
+        if (s.slots[j] == slot) return static_cast<int>(j);
+      s.slots.push_back(slot);
+      return static_cast<int>(s.slots.size() - 1);
+    };
+    for (std::size_t k = s.begin; k < s.end; ++k) {
+      const Instr& in = prog[k];
+      for (int r : reads(in)) {
+        if (r < 0) continue;
+        local(r);
+        if (!written[static_cast<std::size_t>(r)]) loaded[static_cast<std::size_t>(r)] = 1;
+      }
+      if (in.dst >= 0) {
+        local(in.dst);
+        written[static_cast<std::size_t>(in.dst)] = 1;
+      }
+      if (in.op == OpCode::lag) s.lags.push_back(static_cast<int>(k));
+      if (in.op == OpCode::constant) {
+        s.consts.push_back(static_cast<int>(L.constants.size()));
+        L.constants.push_back(in.k);
+      }
+      if (in.op == OpCode::season) {
+        s.consts.push_back(static_cast<int>(L.constants.size()));
+        const auto& t = plan.season_tables[static_cast<std::size_t>(in.aux)];
+        L.constants.insert(L.constants.end(), t.begin(), t.end());
+      }
+      s.can_fail = s.can_fail || can_fail(in.op);
+    }
+    for (int slot : s.slots) {
+      if (loaded[static_cast<std::size_t>(slot)]) s.loads.push_back(slot);
+      if (written[static_cast<std::size_t>(slot)]) s.stores.push_back(slot);
+      if (loaded[static_cast<std::size_t>(slot)] && written[static_cast<std::size_t>(slot)]) s.restore.push_back(slot);
+    }
+  }
+  return L;
+}
+
+std::string generate(const Plan& plan, const Layout& L) {
+  const auto& prog = plan.monthly_prog;
+  std::string src =
+      "// generated by amorce (jit.hpp): the fused monthly program of one Plan\n"
+      "extern \"C\" {\n"
+      "double exp(double); double log(double); double sqrt(double); double sin(double); double cos(double);\n"
+      "double pow(double, double); double floor(double); double ceil(double); double round(double); double fabs(double);\n"
+      // the interpreter's dispatch (amorce/dispatch.hpp): wider vectors where the CPU has them,
+      // with contraction off every clone rounds like the baseline
+      "#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && __GNUC__ >= 11\n"
+      "#define AMORCE_HOT __attribute__((target_clones(\"default\", \"arch=x86-64-v3\", \"arch=x86-64-v4\")))\n"
+      "#else\n#define AMORCE_HOT\n#endif\n";
+  for (std::size_t si = 0; si < L.segments.size(); ++si) {
+    const Segment& s = L.segments[si];
+    if (!s.compiled) continue;
+    auto idx = [&](int slot) {
+      for (std::size_t j = 0; j < s.slots.size(); ++j)
+        if (s.slots[j] == slot) return j;
+      throw std::logic_error("jit: slot outside its segment");
+    };
+    auto v = [&](int slot) { return fmt::format("v{}", idx(slot)); };
+    // the loop is a function of its own whose pointers are restrict parameters (GCC ignores
+    // restrict on local pointers, and without it cannot vectorise across the slots)
+    std::string params, args;
+    for (std::size_t j = 0; j < s.slots.size(); ++j) {
+      params += fmt::format(", double* __restrict p{}", j);
+      args += fmt::format(", S[{}]", j);
+    }
+    for (std::size_t j = 0; j < s.lags.size(); ++j) {
+      params += fmt::format(", const double* __restrict h{}", j);
+      args += fmt::format(", H[{}]", j);
+    }
+    src += fmt::format(
+        "static AMORCE_HOT long seg_body_{}(unsigned long n, const double* __restrict X, const double* __restrict K{}) {{\n"
+        "  const double m = X[0], yr = X[1], cm = X[2];\n  const int cal = (int)cm;\n  (void)m; (void)yr; (void)cal; (void)K;\n",
+        si, params);
+    std::size_t ci = 0, li = 0;
+    // constants are read from memory, never written into the source: the compiler must not
+    // fold exp(2.5) with its own arithmetic (it may round differently from the C library)
+    for (std::size_t k = s.begin, c = 0; k < s.end; ++k) {
+      if (prog[k].op == OpCode::constant) {
+        src += fmt::format("  const double k{} = K[{}];\n", c, s.consts[c]);
+        ++c;
+      } else if (prog[k].op == OpCode::season) {
+        src += fmt::format("  const double k{} = K[{} + cal - 1];\n", c, s.consts[c]);
+        ++c;
+      }
+    }
+    // the error flag of a path is a double updated by selects and OR-ed into `bad` once per
+    // path: a chain of integer ORs keeps GCC from vectorising the loop
+    src += "  long bad = 0;\n  for (unsigned long i = 0; i < n; ++i) {\n    double fl = 0.0;\n";
+    for (std::size_t j = 0; j < s.slots.size(); ++j) {
+      bool load = false;
+      for (int x : s.loads) load = load || x == s.slots[j];
+      src += load ? fmt::format("    double v{} = p{}[i];\n", j, j) : fmt::format("    double v{};\n", j);
+    }
+    for (std::size_t k = s.begin; k < s.end; ++k) {
+      const Instr& in = prog[k];
+      std::string a = in.a >= 0 ? v(in.a) : "", b = in.b >= 0 ? v(in.b) : "", c = in.c >= 0 ? v(in.c) : "";
+      std::string e;  // the interpreter's expression for path i (evaluate.cpp), operand by operand
+      // written without && and ||: every operand is evaluated on every path, so the loop
+      // needs no branch and vectorises (values as the interpreter's, operand by operand)
+      auto cmp = [&](const std::string& test) {
+        return fmt::format("(({0} != {0}) | ({1} != {1})) ? {0} + {1} : (({2}) ? 1.0 : 0.0)", a, b, test);
+      };
+      switch (in.op) {
+        case OpCode::constant: e = fmt::format("k{}", ci++); break;
+        case OpCode::copy: e = a; break;
+        case OpCode::add: e = a + " + " + b; break;
+        case OpCode::sub: e = a + " - " + b; break;
+        case OpCode::mul: e = a + " * " + b; break;
+        case OpCode::div:
+          src += fmt::format("    fl = ({} == 0) ? 1.0 : fl;\n", b);
+          e = a + " / " + b;
+          break;
+        case OpCode::pow: e = fmt::format("pow({}, {})", a, b); break;
+        case OpCode::neg: e = "-" + a; break;
+        case OpCode::lt: e = cmp(a + " < " + b); break;
+        case OpCode::le: e = cmp(a + " <= " + b); break;
+        case OpCode::gt: e = cmp(a + " > " + b); break;
+        case OpCode::ge: e = cmp(a + " >= " + b); break;
+        case OpCode::eq: e = cmp(a + " == " + b); break;
+        case OpCode::ne: e = cmp(a + " != " + b); break;
+        case OpCode::land:
+          e = cmp(fmt::format("({} != 0) & ({} != 0)", a, b));
+          break;
+        case OpCode::lor:
+          e = cmp(fmt::format("({} != 0) | ({} != 0)", a, b));
+          break;
+        case OpCode::lnot: e = fmt::format("{0} != {0} ? {0} : ({0} == 0 ? 1.0 : 0.0)", a); break;
+        case OpCode::select: e = fmt::format("{} != 0 ? {} : {}", a, b, c); break;
+        case OpCode::min: e = fmt::format("{0} < {1} ? {0} : {1}", a, b); break;
+        case OpCode::max: e = fmt::format("{0} > {1} ? {0} : {1}", a, b); break;
+        case OpCode::clamp: e = fmt::format("{0} < {1} ? {1} : ({0} > {2} ? {2} : {0})", a, b, c); break;
+        case OpCode::abs: e = fmt::format("fabs({})", a); break;
+        case OpCode::floor: e = fmt::format("floor({})", a); break;
+        case OpCode::ceil: e = fmt::format("ceil({})", a); break;
+        case OpCode::round: e = fmt::format("round({})", a); break;
+        case OpCode::exp: e = fmt::format("exp({})", a); break;
+        case OpCode::log:
+          src += fmt::format("    fl = ({} > 0) ? fl : 1.0;\n", a);
+          e = fmt::format("log({})", a);
+          break;
+        case OpCode::sqrt:
+          src += fmt::format("    fl = ({} < 0) ? 1.0 : fl;\n", a);
+          e = fmt::format("sqrt({})", a);
+          break;
+        case OpCode::sin: e = fmt::format("sin({})", a); break;
+        case OpCode::cos: e = fmt::format("cos({})", a); break;
+        case OpCode::month: e = "m"; break;
+        case OpCode::year: e = "yr"; break;
+        case OpCode::calendar_month: e = "cm"; break;
+        case OpCode::ramp:
+          // clamp((m - from + 1) / n, 0, 1); a ramp of n <= 0 months is a step at `from`
+          src += fmt::format("    const double q{2} = (m - {0} + 1) / {1};\n    const double r{2} = {1} > 0 ? q{2} : (m >= {0} ? 1.0 : 0.0);\n", a, b, k);
+          e = fmt::format("r{0} < 0 ? 0.0 : (r{0} > 1 ? 1.0 : r{0})", k);
+          break;
+        case OpCode::scurve:
+          e = fmt::format("{1} > 0 ? 1.0 / (1.0 + exp(-(m - {0}) / {1})) : (m >= {0} ? 1.0 : 0.0)", a, b);
+          break;
+        case OpCode::between: e = fmt::format("(({0} <= m) & (m < {1})) ? 1.0 : 0.0", a, b); break;
+        case OpCode::season: e = fmt::format("k{}", ci++); break;
+        case OpCode::lag:
+          e = fmt::format("h{}[i]", li++);  // a row of zeros before month 0 (jit_run_monthly)
+          break;
+        case OpCode::cumsum: e = fmt::format("{} + {}", v(in.dst), a); break;
+        case OpCode::gate: e = fmt::format("((m >= {}) & (m < {})) ? {} : 0.0", b, c, a); break;
+        case OpCode::check_finite:
+          // the interpreter's branch-free scan: false for NaN, infinities and |x| >= the limit
+          src += fmt::format("    fl = (({0} < {1}) & ({0} > -{1})) ? fl : 1.0;\n", a, lit(Limits::max_abs_value));
+          break;
+        case OpCode::sample: case OpCode::grow: case OpCode::granted:
+          throw std::logic_error("jit: instruction not fusible");
+      }
+      if (in.dst >= 0 && !e.empty()) src += fmt::format("    {{ const double t = {}; {} = t; }}\n", e, v(in.dst));
+    }
+    for (int slot : s.stores) src += fmt::format("    p{0}[i] = v{0};\n", idx(slot));
+    src += "    bad |= (fl != 0.0);\n  }\n  return bad;\n}\n";
+    src += fmt::format(
+        "int amorce_seg_{0}(double* const* S, const double* const* H, const double* K, const double* X, unsigned long n) {{\n"
+        "  (void)S; (void)H;\n  return seg_body_{0}(n, X, K{1}) != 0;\n}}\n",
+        si, args);
+  }
+  src += "}\n";
+  return src;
+}
+
+}  // namespace jit_detail
+
+std::string jit_source(const Plan& plan) { return jit_detail::generate(plan, jit_detail::segment_plan(plan)); }
+
+void jit_run_monthly(const JitModule& jit, BlockState& st) {
+  const Plan& p = *st.plan;
+  const double X[3] = {static_cast<double>(st.month), static_cast<double>(fiscal_year_of(p, st.month)),
+                       static_cast<double>((p.start_month - 1 + st.month) % 12 + 1)};
+  for (const jit_detail::Segment& s : jit.layout.segments) {
+    if (!s.compiled) {
+      run_monthly_range(st, s.begin, s.end, s.grow_index);
+      continue;
+    }
+    const std::size_t ns = s.slots.size(), nh = s.lags.size();
+    if (nh && st.jit_zeros.size() != st.n) st.jit_zeros.assign(st.n, 0.0);
+    st.jit_ptrs.resize(ns + nh);
+    for (std::size_t j = 0; j < ns; ++j) st.jit_ptrs[j] = st.slot(s.slots[j]);
+    for (std::size_t j = 0; j < nh; ++j) {
+      const Instr& in = p.monthly_prog[static_cast<std::size_t>(s.lags[j])];
+      const int src = st.month - static_cast<int>(in.k);
+      st.jit_ptrs[ns + j] = src < 0 ? st.jit_zeros.data() : const_cast<double*>(st.hist(in.aux, src));
+    }
+    const bool save = s.can_fail && !s.restore.empty();
+    if (save) {
+      st.jit_saved.resize(s.restore.size() * st.n);
+      for (std::size_t j = 0; j < s.restore.size(); ++j) {
+        const double* x = st.slot(s.restore[j]);
+        std::copy(x, x + st.n, st.jit_saved.data() + j * st.n);
+      }
+    }
+    const int bad = jit.functions[static_cast<std::size_t>(&s - jit.layout.segments.data())](
+        st.jit_ptrs.data(), st.jit_ptrs.data() + ns, jit.layout.constants.data(), X, st.n);
+    if (bad) {
+      // the interpreter runs the segment again from its inputs and raises the error with
+      // its usual message (the first failing instruction, then the first failing path)
+      if (save)
+        for (std::size_t j = 0; j < s.restore.size(); ++j) {
+          const double* x = st.jit_saved.data() + j * st.n;
+          std::copy(x, x + st.n, st.slot(s.restore[j]));
+        }
+      run_monthly_range(st, s.begin, s.end, s.grow_index);
+    }
+  }
+}
+
+}  // namespace amorce
