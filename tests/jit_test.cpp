@@ -192,7 +192,22 @@ TEST(Jit, ModesAndThreshold) {
   if (!have_compiler(plan)) GTEST_SKIP() << "no C++ compiler";
   JitStatus s;
   EXPECT_EQ(jit_prepare(plan, JitMode::off, 1000000, &s), nullptr);
-  EXPECT_EQ(jit_prepare(plan, JitMode::automatic, kJitMinPaths - 1, &s), nullptr);
+  EXPECT_EQ(jit_prepare(plan, JitMode::automatic, kJitCachedMinPaths - 1, &s), nullptr);
+  // auto compiles a Plan the cache lacks only from kJitMinPaths paths, then loads it from
+  // kJitCachedMinPaths: a cold compile never costs a mid-size run more than it saves
+  {
+    TempDir cold;
+    setenv("AMORCE_JIT_CACHE", cold.path.c_str(), 1);
+    EXPECT_EQ(jit_prepare(plan, JitMode::automatic, kJitMinPaths - 1, &s), nullptr);
+    EXPECT_NE(s.note.find("not in the cache"), std::string::npos) << s.note;
+    EXPECT_TRUE(fs::is_empty(cold.path));
+    EXPECT_NE(jit_prepare(plan, JitMode::automatic, kJitMinPaths, &s), nullptr);
+    EXPECT_TRUE(s.compiled_now);
+    EXPECT_NE(jit_prepare(plan, JitMode::automatic, kJitCachedMinPaths, &s), nullptr);
+    EXPECT_FALSE(s.compiled_now);
+    EXPECT_EQ(s.note, "cached");
+    shared_cache();
+  }
   EXPECT_NE(jit_prepare(plan, JitMode::automatic, kJitMinPaths, &s), nullptr);
   EXPECT_TRUE(s.used);
   setenv("AMORCE_JIT", "0", 1);

@@ -136,8 +136,8 @@ std::shared_ptr<const JitModule> jit_prepare(const Plan& plan, JitMode mode, lon
     S.note = "off";
     return nullptr;
   }
-  if (mode == JitMode::automatic && paths < kJitMinPaths) {
-    S.note = fmt::format("fewer than {} paths", kJitMinPaths);
+  if (mode == JitMode::automatic && paths < kJitCachedMinPaths) {
+    S.note = fmt::format("fewer than {} paths", kJitCachedMinPaths);
     return nullptr;
   }
   auto mod = std::make_shared<JitModule>();
@@ -161,6 +161,11 @@ std::shared_ptr<const JitModule> jit_prepare(const Plan& plan, JitMode mode, lon
   std::error_code ec;
   fs::create_directories(dir, ec);
   const fs::path lib = dir / ("amorce-" + hash + ".so");
+  if (!fs::exists(lib, ec) && mode == JitMode::automatic && paths < kJitMinPaths) {
+    // a cold compile would cost more than it saves on this run
+    S.note = fmt::format("not in the cache and fewer than {} paths", kJitMinPaths);
+    return nullptr;
+  }
   if (!fs::exists(lib, ec)) {
     // compiled under a name of this process and thread, then renamed into place in one
     // step: concurrent runs never load a half-written library

@@ -17,13 +17,17 @@ namespace amorce {
 
 struct BlockState;
 
-/// RunOptions::jit. auto: compiled when the run has enough paths to repay the compiler
-/// (jit_min_paths) and a compiler is found; on: always when possible; off: the interpreter.
+/// RunOptions::jit. auto: the compiled program when it repays its cost (kJitMinPaths,
+/// kJitCachedMinPaths) and a compiler is found; on: always when possible; off: the interpreter.
 enum class JitMode { automatic, on, off };
 
-/// Below this many paths `auto` keeps the interpreter: a first compile costs ~0.4 s of CPU
-/// (then the cache makes it ~1 ms), the compiled program saves ~0.7 µs per path (peer).
-constexpr long long kJitMinPaths = 100000;
+/// `auto` compiles a Plan not yet in the cache from this many paths: a first compile costs
+/// ~0.4 to 0.6 s of CPU and the compiled program saves ~0.7 µs per path (peer), so a cold
+/// compile repays itself near 500 000 paths (a 100 000-path run would be slower).
+constexpr long long kJitMinPaths = 500000;
+/// `auto` loads a Plan already in the cache (same structure: a what-if edit, a solve
+/// iteration, a re-run) from this many paths: loading costs ~1 ms.
+constexpr long long kJitCachedMinPaths = 20000;
 
 /// "auto" | "on" | "off" -> JitMode (throws std::invalid_argument otherwise).
 JitMode parse_jit_mode(const std::string& s);
@@ -40,8 +44,9 @@ struct JitStatus {
 };
 
 /// The compiled program for `plan` (the pruned Plan of a run), or null when the run keeps the
-/// interpreter: mode off (or AMORCE_JIT=0 with mode auto), fewer than kJitMinPaths paths with
-/// mode auto, nothing worth compiling, no compiler (AMORCE_JIT_CXX, else the compiler amorce
+/// interpreter: mode off (or AMORCE_JIT=0 with mode auto), with mode auto fewer than
+/// kJitCachedMinPaths paths or, when the Plan is not in the cache yet, fewer than kJitMinPaths,
+/// nothing worth compiling, no compiler (AMORCE_JIT_CXX, else the compiler amorce
 /// was built with, else c++ on PATH), or the compiler or loader failed. Never throws for those.
 /// Cache: $AMORCE_JIT_CACHE, else $XDG_CACHE_HOME/amorce/jit, else ~/.cache/amorce/jit, else
 /// the temp directory; files are written atomically, so concurrent runs may share it.
