@@ -227,7 +227,7 @@ void MpiSession::gather(std::vector<double>& local) {
 }
 
 namespace {
-constexpr int kTagPart = 9, kTagGo = 10;
+constexpr int kTagPart = 9, kTagGo = 10, kTagReady = 11;
 constexpr std::size_t kChunk = std::size_t{1} << 27;  // elements per message (an int count)
 
 // Parts move with blocking calls (Open MPI's progress engine copies a large message only while
@@ -250,6 +250,7 @@ void recv_array(const mpi::communicator& world, int from, std::vector<T>& v, uns
 
 void MpiSession::send_run_part(const RunPart& p) {
   if (!impl_ || rank_ == 0) return;
+  impl_->world.send(0, kTagReady, 1);  // tiny (eager): rank 0 stops waiting without spinning
   int go = 0;
   mpi::request turn = impl_->world.irecv(0, kTagGo, go);
   while (!turn.test()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -265,6 +266,11 @@ void MpiSession::send_run_part(const RunPart& p) {
 RunPart MpiSession::recv_run_part(int from) {
   RunPart p;
   if (!impl_ || rank_ != 0) return p;
+  // wait for the part to be ready by polling a tiny message with sleeps: a blocking receive
+  // would spin a core (Open MPI busy-polls) while rank `from` still simulates
+  while (!impl_->world.iprobe(from, kTagReady)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  int ready = 0;
+  impl_->world.recv(from, kTagReady, ready);
   impl_->world.send(from, kTagGo, 1);
   std::vector<unsigned long long> head;
   recv_array(impl_->world, from, head, 8);
