@@ -58,19 +58,36 @@ struct TempDir {
   }
 };
 
-/// Runs `amorce ARGS` with stdout and stderr captured (killed after 60 s: a hang is a failure).
-inline Result amorce(const std::string& args) {
+/// Runs a shell command with stdout and stderr captured (killed after `timeout_s`: a hang is
+/// a failure, status -1).
+inline Result shell(const std::string& cmd, int timeout_s = 60) {
   static TempDir io;
   std::filesystem::path out = io.path / "stdout", err = io.path / "stderr";
-  std::string cmd = "timeout -s KILL 60 " + quote(kCli) + " " + args + " >" + quote(out.string()) + " 2>" +
-                    quote(err.string()) + " </dev/null";
-  int raw = std::system(cmd.c_str());
+  std::string full = "timeout -s KILL " + std::to_string(timeout_s) + " " + cmd + " >" + quote(out.string()) + " 2>" +
+                     quote(err.string()) + " </dev/null";
+  int raw = std::system(full.c_str());
   Result r;
   r.status = (raw != -1 && WIFEXITED(raw)) ? WEXITSTATUS(raw) : -1;
   if (r.status == 137) r.status = -1;  // killed by the timeout
   r.out = slurp(out);
   r.err = slurp(err);
   return r;
+}
+
+/// Runs `amorce ARGS` (see shell()).
+inline Result amorce(const std::string& args) { return shell(quote(kCli) + " " + args); }
+
+/// The launcher prefix for `ranks` MPI ranks as CI runs them: as root, more ranks than cores,
+/// and without the single-copy shared memory mechanism (ptrace-based CMA is refused in many
+/// containers). Empty when the test target was not given AMORCE_TEST_MPIEXEC (no MPI).
+[[maybe_unused]] inline std::string mpirun(int ranks) {
+#ifdef AMORCE_TEST_MPIEXEC
+  return "env OMPI_MCA_btl_vader_single_copy_mechanism=none " + quote(AMORCE_TEST_MPIEXEC) +
+         " --oversubscribe --allow-run-as-root -n " + std::to_string(ranks) + " ";
+#else
+  (void)ranks;
+  return "";
+#endif
 }
 
 }  // namespace amorce_test

@@ -57,29 +57,8 @@ double joint_tail(double a, double rho) {
   return sum * h;
 }
 
-/// mpirun as CI runs it: as root, more ranks than cores, and without the single-copy shared
-/// memory mechanism (ptrace-based CMA is refused in many containers).
-[[maybe_unused]] std::string mpirun(int ranks) {
-#ifdef AMORCE_TEST_MPIEXEC
-  return "env OMPI_MCA_btl_vader_single_copy_mechanism=none " + quote(AMORCE_TEST_MPIEXEC) +
-         " --oversubscribe --allow-run-as-root -n " + std::to_string(ranks) + " ";
-#else
-  (void)ranks;
-  return "";
-#endif
-}
-
-Result run_shell(const std::string& cmd) {
-  static TempDir io;
-  const auto out = io.path / "stdout", err = io.path / "stderr";
-  const std::string full = "timeout -s KILL 120 " + cmd + " >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
-  const int raw = std::system(full.c_str());
-  Result r;
-  r.status = (raw != -1 && WIFEXITED(raw)) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+/// A shell command with the MPI runs' longer kill timeout (cli_support.hpp).
+Result run_shell(const std::string& cmd) { return amorce_test::shell(cmd, 120); }
 
 }  // namespace
 
